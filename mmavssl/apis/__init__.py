@@ -1,0 +1,1 @@
+"""High-level helpers: build a model from a config, load a checkpoint, predict."""

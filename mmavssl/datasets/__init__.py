@@ -1,0 +1,2 @@
+"""Datasets, samplers and transforms of mmavssl."""
+from . import transforms  # noqa: F401

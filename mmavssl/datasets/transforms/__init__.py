@@ -1,0 +1,1 @@
+"""Audio-visual transforms (registered in ``TRANSFORMS``)."""

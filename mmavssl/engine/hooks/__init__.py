@@ -1,0 +1,1 @@
+"""Hooks of mmavssl (registered in ``HOOKS``)."""

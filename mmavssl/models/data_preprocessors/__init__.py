@@ -1,0 +1,1 @@
+"""mmavssl.models.data_preprocessors."""

@@ -1,0 +1,1 @@
+"""mmavssl.models.heads."""

@@ -1,0 +1,2 @@
+"""Version of mmavssl."""
+__version__ = '0.1.0'

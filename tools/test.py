@@ -1,0 +1,62 @@
+"""Test a checkpoint with an mmavssl config (mmaction2's flags)."""
+import argparse
+import os
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from mmavssl.engine import default_work_dir, prepare_launcher
+from mmavssl.registry import RUNNERS
+from mmavssl.utils import trust_checkpoint
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Test (and evaluate) an mmavssl model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the directory to save the evaluation metrics')
+    parser.add_argument('--dump', type=str, help='dump predictions to a pickle file for offline evaluation')
+    parser.add_argument('--show-dir', help='directory (inside the work dir) where visualizations are saved')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow full unpickling of the checkpoint (only for files you trust)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. test_dataloader.batch_size=2')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Apply the command-line arguments to the config."""
+    default_work_dir(cfg, args.config, args.work_dir)
+    cfg.load_from = args.checkpoint
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump must name a .pkl or .pickle file, got {args.dump}')
+        evaluator = cfg.test_evaluator
+        evaluator = list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
+        cfg.test_evaluator = evaluator + [dict(type='DumpResults', out_file_path=args.dump)]
+    if args.show_dir is not None:
+        visualization = cfg.default_hooks.setdefault('visualization', dict(type='VisualizationHook'))
+        visualization.update(enable=True, out_dir=args.show_dir)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def main() -> None:
+    """Build the Runner from the config and test."""
+    args = parse_args()
+    if args.trust_checkpoint:
+        trust_checkpoint(args.checkpoint)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    prepare_launcher(cfg, args.launcher)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()

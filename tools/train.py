@@ -1,0 +1,76 @@
+"""Train a model from an mmavssl config (mmaction2's flags)."""
+import argparse
+import os
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
+from mmavssl.registry import RUNNERS
+from mmavssl.utils import trust_checkpoint
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Train an mmavssl model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument('--resume', nargs='?', type=str, const='auto',
+                        help='resume from this checkpoint, or (no value) from the latest one in the work dir')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bf16 where the GPU supports it, else fp16')
+    parser.add_argument('--no-validate', action='store_true', help='do not evaluate during training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the learning rate by the actual over the base batch size')
+    parser.add_argument('--seed', type=int, default=None, help='random seed (overrides the config)')
+    parser.add_argument('--diff-rank-seed', action='store_true', help='different seeds for different ranks')
+    parser.add_argument('--deterministic', action='store_true', help='deterministic CUDNN algorithms')
+    parser.add_argument('--trust-checkpoint', action='append', default=[], metavar='PATH',
+                        help='allow full unpickling of this checkpoint (only for files you trust)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. train_cfg.max_iters=100')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Apply the command-line arguments to the config."""
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    default_work_dir(cfg, args.config, args.work_dir)
+    if args.amp:
+        enable_amp(cfg)
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+    randomness = cfg.get('randomness') or {}
+    if args.seed is not None:
+        randomness['seed'] = args.seed
+    randomness.setdefault('seed', None)
+    randomness['diff_rank_seed'] = args.diff_rank_seed or randomness.get('diff_rank_seed', False)
+    randomness['deterministic'] = args.deterministic or randomness.get('deterministic', False)
+    cfg.randomness = randomness
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def main() -> None:
+    """Build the Runner from the config and train."""
+    args = parse_args()
+    for path in args.trust_checkpoint:
+        trust_checkpoint(path)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    prepare_launcher(cfg, args.launcher)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
