@@ -1,0 +1,1 @@
+"""Loops of mmavssl (registered in ``LOOPS``)."""

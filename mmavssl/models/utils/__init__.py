@@ -1,0 +1,1 @@
+"""Helpers shared by model components (weight conversion, FLOP counting)."""
