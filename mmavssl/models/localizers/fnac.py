@@ -106,6 +106,7 @@ class FNACLocalizer(BaseModel):
         self.input_size = tuple(input_size) if input_size is not None else None
         self.resize_mode = resize_mode
         self.bf16 = bf16
+        self.video_mean, self.video_std = tuple(video_mean), tuple(video_std)
 
         self.imgnet = resnet18(weights=None)
         self.imgnet.avgpool = nn.Identity()
