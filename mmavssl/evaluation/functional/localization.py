@@ -35,6 +35,9 @@ def upsample_map(loc_map: Union[np.ndarray, torch.Tensor], size: Tuple[int, int]
 def normalize_map(loc_map: np.ndarray) -> np.ndarray:
     """Min-max normalise to [0, 1]; a constant map is returned unchanged (FNAC's ``normalize_img``).
 
+    FNAC tests ``max - min == 0`` exactly; here a span below 1e-6 of the magnitude also counts as constant,
+    because upsampling a constant map leaves rounding noise that normalisation would blow up.
+
     Args:
         loc_map: (H, W) map.
 
@@ -43,7 +46,9 @@ def normalize_map(loc_map: np.ndarray) -> np.ndarray:
     """
     loc_map = np.asarray(loc_map, dtype=np.float64)
     span = loc_map.max() - loc_map.min()
-    return (loc_map - loc_map.min()) / span if span != 0 else loc_map
+    if span <= 1e-6 * max(1.0, float(np.abs(loc_map).max())):
+        return loc_map
+    return (loc_map - loc_map.min()) / span
 
 
 def boxes_to_gt_map(boxes: Union[np.ndarray, Sequence[Sequence[float]]], size: Tuple[int, int],
