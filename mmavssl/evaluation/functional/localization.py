@@ -26,17 +26,18 @@ def upsample_map(loc_map: Union[np.ndarray, torch.Tensor], size: Tuple[int, int]
     Returns:
         (H, W) float64 array.
     """
-    tensor = torch.as_tensor(np.asarray(loc_map, dtype=np.float32))[None, None]
+    tensor = torch.from_numpy(np.array(loc_map, dtype=np.float64))[None, None]
     corners = True if mode in ('bilinear', 'bicubic') else None
     out = F.interpolate(tensor, size=tuple(int(s) for s in size), mode=mode, align_corners=corners)
-    return out[0, 0].double().numpy()
+    return out[0, 0].numpy()
 
 
 def normalize_map(loc_map: np.ndarray) -> np.ndarray:
-    """Min-max normalise to [0, 1]; a constant map is returned unchanged (FNAC's ``normalize_img``).
+    """Min-max normalise to [0, 1]; a constant map becomes all zeros (no preferred location).
 
-    FNAC tests ``max - min == 0`` exactly; here a span below 1e-6 of the magnitude also counts as constant,
-    because upsampling a constant map leaves rounding noise that normalisation would blow up.
+    FNAC's ``normalize_img`` returns a constant map unchanged; here a span below 1e-6 of the magnitude also
+    counts as constant (upsampling leaves rounding noise that normalisation would blow up), and zeros make
+    such a map score the same whatever its level.
 
     Args:
         loc_map: (H, W) map.
@@ -47,7 +48,7 @@ def normalize_map(loc_map: np.ndarray) -> np.ndarray:
     loc_map = np.asarray(loc_map, dtype=np.float64)
     span = loc_map.max() - loc_map.min()
     if span <= 1e-6 * max(1.0, float(np.abs(loc_map).max())):
-        return loc_map
+        return np.zeros_like(loc_map)
     return (loc_map - loc_map.min()) / span
 
 
