@@ -168,3 +168,34 @@ def test_localize_bf16_on_gpu():
     gpu_maps = model.cuda().localize(imgs.cuda(), specs.cuda())
     assert gpu_maps.dtype == torch.float32
     torch.testing.assert_close(gpu_maps.cpu(), cpu_maps, rtol=0.05, atol=0.5)
+
+
+class _TinyAVDataset(torch.utils.data.Dataset):
+    """Four preprocessed (V=1) one-frame samples with spectrograms."""
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, idx: int) -> dict:
+        gen = torch.Generator().manual_seed(idx)
+        return {'inputs': {'imgs': torch.randn(1, 3, 1, 64, 64, generator=gen),
+                           'loc_audios': torch.randn(1, 1, 257, 40, generator=gen)}}
+
+
+@pytest.mark.slow
+def test_runner_trains_with_epoch_warmup(tmp_path):
+    from mmengine.runner import Runner
+    runner = Runner(
+        model=dict(type='FNACLocalizer', visual_stage=3, input_size=(64, 64),
+                   loss=dict(type='FNACLoss', warmup=1, warmup_by='epoch')),
+        work_dir=str(tmp_path), default_scope='mmavssl',
+        train_dataloader=dict(dataset=_TinyAVDataset(), batch_size=2, num_workers=0,
+                              sampler=dict(type='DefaultSampler', shuffle=False),
+                              collate_fn=dict(type='default_collate')),
+        optim_wrapper=dict(optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4)),
+        train_cfg=dict(by_epoch=True, max_epochs=2), default_hooks=dict(checkpoint=None, logger=None),
+        experiment_name='fnac_runner_test')
+    runner.train()
+    tns = runner.message_hub.log_scalars['train/loss_tns']
+    contrastive = runner.message_hub.log_scalars['train/loss_contrastive']
+    assert len(contrastive.data[0]) == 4 and len(tns.data[0]) == 2
