@@ -1,2 +1,2 @@
 """Evaluation of mmavssl; top-k accuracy comes from mmaction2's ``AccMetric``."""
-from . import metrics  # noqa: F401
+from . import functional, metrics  # noqa: F401

@@ -1,1 +1,4 @@
 """Metrics of mmavssl (registered in ``METRICS``)."""
+from .localization import LocalizationMetric
+
+__all__ = ['LocalizationMetric']

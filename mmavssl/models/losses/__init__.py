@@ -1,1 +1,4 @@
 """mmavssl.models.losses."""
+from .fnac import FNACLoss
+
+__all__ = ['FNACLoss']

@@ -1,0 +1,207 @@
+"""Inputs of the FNAC localizer: one frame, a 3 s audio window centred on it, and FNAC's log spectrogram.
+
+Result keys shared with the decoding transforms: ``audio`` (float32 (S,) mono waveform), ``audio_sample_rate``
+(int), optional ``audio_offset`` (time in seconds of ``audio[0]`` in the video, default 0), ``imgs`` (list of
+H x W x 3 uint8), ``frame_inds`` (video frame indices), ``avg_fps``. :func:`load_av_sample` is a minimal
+PyAV decoder producing those keys for standalone use (the visualisation tool, tests); training pipelines use
+the toolbox's decoding transforms.
+"""
+import os
+from math import gcd
+from typing import Dict, Optional
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+from scipy import signal
+
+from mmavssl.registry import TRANSFORMS
+
+
+def _fit_length(wave: np.ndarray, length: int) -> np.ndarray:
+    """Tile a too-short waveform (FNAC's rule) and cut it to ``length`` samples; silence if empty."""
+    if wave.size == 0:
+        return np.zeros(length, dtype=np.float32)
+    if wave.size < length:
+        wave = np.tile(wave, length // wave.size + 1)
+    return wave[:length]
+
+
+@TRANSFORMS.register_module()
+class LocAudioWindow(BaseTransform):
+    """Pick a frame and cut the audio window centred on its time (FNAC: 3 s).
+
+    Required keys: ``audio``, ``audio_sample_rate``, ``frame_inds``, ``avg_fps``; optional ``audio_offset``,
+    ``imgs``. Added keys: ``loc_audio`` (float32 (window * sample_rate,)), ``loc_audio_sample_rate``,
+    ``loc_frame_time`` (seconds). With ``keep_single_frame`` the picked frame replaces ``imgs``/``frame_inds``
+    and ``clip_len = num_clips = 1`` (localizer training); otherwise the clip is untouched (the strong view of
+    semi-supervised training, whose T frames share one spectrogram).
+
+    A window that would cross the start or end of the audio is shifted inside it; audio shorter than the
+    window is tiled, as FNAC does.
+
+    Args:
+        window: Window length in seconds.
+        frame: ``'center'`` (frame ``len(frame_inds) // 2``) or ``'random'``.
+        keep_single_frame: Reduce the clip to the picked frame.
+        sample_rate: Output rate; the window is resampled (polyphase) when the source rate differs. None keeps
+            the source rate.
+    """
+
+    def __init__(self, window: float = 3.0, frame: str = 'center', keep_single_frame: bool = False,
+                 sample_rate: Optional[int] = 16000) -> None:
+        if frame not in ('center', 'random'):
+            raise ValueError(f"LocAudioWindow: frame must be 'center' or 'random', got {frame!r}")
+        if window <= 0:
+            raise ValueError(f'LocAudioWindow: window must be > 0 seconds, got {window}')
+        self.window = window
+        self.frame = frame
+        self.keep_single_frame = keep_single_frame
+        self.sample_rate = sample_rate
+
+    def transform(self, results: Dict) -> Dict:
+        """Cut the window (see class docstring).
+
+        Args:
+            results: Pipeline results.
+
+        Returns:
+            ``results`` with the added keys.
+        """
+        for key in ('audio', 'audio_sample_rate', 'frame_inds', 'avg_fps'):
+            if key not in results:
+                raise KeyError(f'LocAudioWindow needs results[{key!r}] ({results.get("filename", "?")}): put a '
+                               'decoding transform that loads audio and frames before it')
+        frame_inds = np.asarray(results['frame_inds'])
+        pick = len(frame_inds) // 2 if self.frame == 'center' else np.random.randint(len(frame_inds))
+        time = float(frame_inds[pick]) / float(results['avg_fps'])
+        src_rate = int(results['audio_sample_rate'])
+        wave = np.asarray(results['audio'], dtype=np.float32).reshape(-1)
+        length = int(round(self.window * src_rate))
+        centre = int(round((time - float(results.get('audio_offset', 0.0))) * src_rate))
+        start = min(max(centre - length // 2, 0), max(wave.size - length, 0))
+        segment = _fit_length(wave[start:start + length], length)
+        out_rate = src_rate if self.sample_rate is None else int(self.sample_rate)
+        if out_rate != src_rate:
+            div = gcd(out_rate, src_rate)
+            segment = signal.resample_poly(segment, out_rate // div, src_rate // div).astype(np.float32)
+            segment = _fit_length(segment, int(round(self.window * out_rate)))
+        results.update(loc_audio=segment.astype(np.float32), loc_audio_sample_rate=out_rate, loc_frame_time=time)
+        if self.keep_single_frame:
+            results['frame_inds'] = frame_inds[pick:pick + 1]
+            results['clip_len'] = results['num_clips'] = 1
+            if 'imgs' in results:
+                results['imgs'] = [results['imgs'][pick]]
+        return results
+
+
+@TRANSFORMS.register_module()
+class FNACSpectrogram(BaseTransform):
+    """FNAC/EZ-VSL log spectrogram of ``loc_audio`` -> ``loc_audios`` (1, F, S) float32.
+
+    ``scipy.signal.spectrogram(nperseg=512, noverlap=274)`` (Tukey window, density scaling, one-sided:
+    257 bins, hop 238; 3 s at 16 kHz -> 200 frames), ``log(x + 1e-7)``, optional SpecAugment-style frequency
+    and time masks (zero fill, widths uniform in [0, max_width)), then division by 12.
+
+    Args:
+        nperseg: Segment length.
+        noverlap: Overlap between segments.
+        eps: Added before the log.
+        scale: Divisor after the log (FNAC's Normalize(0, 12)).
+        freq_mask: Maximum frequency-mask width (exclusive); 0 disables it.
+        time_mask: Maximum time-mask width (exclusive); 0 disables it.
+        augment: Apply the masks (training pipelines).
+        in_key: Waveform key (its rate is read from ``loc_audio_sample_rate``).
+        out_key: Output key.
+    """
+
+    def __init__(self, nperseg: int = 512, noverlap: int = 274, eps: float = 1e-7, scale: float = 12.0,
+                 freq_mask: int = 10, time_mask: int = 10, augment: bool = False, in_key: str = 'loc_audio',
+                 out_key: str = 'loc_audios') -> None:
+        if not 0 <= noverlap < nperseg:
+            raise ValueError(f'FNACSpectrogram: need 0 <= noverlap < nperseg, got {noverlap}, {nperseg}')
+        self.nperseg = nperseg
+        self.noverlap = noverlap
+        self.eps = eps
+        self.scale = scale
+        self.freq_mask = freq_mask
+        self.time_mask = time_mask
+        self.augment = augment
+        self.in_key = in_key
+        self.out_key = out_key
+
+    @staticmethod
+    def _mask(spec: np.ndarray, axis: int, max_width: int) -> None:
+        """Zero a random band of width in [0, max_width) along ``axis`` (1 = frequency, 2 = time), in place."""
+        if max_width <= 0:
+            return
+        start = np.random.randint(spec.shape[axis])
+        width = np.random.randint(max_width)
+        index = [slice(None)] * 3
+        index[axis] = slice(start, start + width)
+        spec[tuple(index)] = 0
+
+    def transform(self, results: Dict) -> Dict:
+        """Compute the spectrogram (see class docstring).
+
+        Args:
+            results: Pipeline results with ``in_key`` and ``loc_audio_sample_rate``.
+
+        Returns:
+            ``results`` with ``out_key`` (1, nperseg // 2 + 1, S) float32.
+        """
+        if self.in_key not in results:
+            raise KeyError(f'FNACSpectrogram needs results[{self.in_key!r}] ({results.get("filename", "?")}): '
+                           'put LocAudioWindow before it')
+        wave = np.asarray(results[self.in_key], dtype=np.float64)
+        if wave.size < self.nperseg:
+            raise ValueError(f'FNACSpectrogram: {wave.size} samples is shorter than nperseg={self.nperseg} '
+                             f'({results.get("filename", "?")}); use a longer LocAudioWindow window')
+        _, _, spec = signal.spectrogram(wave, results['loc_audio_sample_rate'], nperseg=self.nperseg,
+                                        noverlap=self.noverlap)
+        spec = np.log(spec + self.eps)[None].astype(np.float32)
+        if self.augment:
+            self._mask(spec, 1, self.freq_mask)
+            self._mask(spec, 2, self.time_mask)
+        results[self.out_key] = spec / self.scale
+        return results
+
+
+def load_av_sample(path: str, time: Optional[float] = None, sample_rate: int = 16000) -> Dict:
+    """Decode one frame and the whole mono audio track of a video with PyAV (localizer tools and tests).
+
+    Args:
+        path: Video file.
+        time: Frame time in seconds; the middle of the video when None.
+        sample_rate: Audio output rate.
+
+    Returns:
+        Results dict with ``filename``, ``imgs`` ([H x W x 3 uint8]), ``frame_inds`` ((1,)), ``avg_fps``,
+        ``audio`` (float32 (S,)), ``audio_sample_rate``, ready for :class:`LocAudioWindow`.
+
+    Raises:
+        FileNotFoundError: Missing file.
+        ValueError: No video or no audio stream, or no frame at ``time``.
+    """
+    import av
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    with av.open(path) as container:
+        if not container.streams.video or not container.streams.audio:
+            raise ValueError(f'{path} needs a video and an audio stream for localisation')
+        vstream = container.streams.video[0]
+        fps = float(vstream.average_rate or 25)
+        duration = float(container.duration or 0) / av.time_base
+        time = duration / 2 if time is None else time
+        frame = next((f for f in container.decode(video=0) if f.time is not None and f.time >= time - 0.5 / fps),
+                     None)
+        if frame is None:
+            raise ValueError(f'{path} has no frame at {time:.2f} s (duration {duration:.2f} s)')
+        container.seek(0)
+        resampler = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
+        chunks = [out.to_ndarray().reshape(-1) for f in container.decode(audio=0) for out in resampler.resample(f)]
+        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+    return {'filename': path, 'imgs': [frame.to_ndarray(format='rgb24')],
+            'frame_inds': np.array([int(round(frame.time * fps))]), 'avg_fps': fps,
+            'audio': np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32),
+            'audio_sample_rate': sample_rate}

@@ -1,0 +1,91 @@
+"""Overlay FNAC localisation maps on video frames and write PNG files.
+
+Example::
+
+    python tools/analysis/visualize_localization.py video.mp4 --out-dir vis/ --checkpoint fnac_best.pth
+
+For each video the frame at ``--time`` (default: the middle) is localised with the 3 s audio window centred
+on it; ``<out-dir>/<video name>_loc.png`` shows the map over the frame (and ``--boxes`` if given).
+"""
+import argparse
+import os
+import warnings
+from typing import List, Optional
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+
+from mmavssl.datasets.transforms import FNACSpectrogram, LocAudioWindow, load_av_sample
+from mmavssl.evaluation.functional import draw_boxes, overlay_map
+from mmavssl.models.localizers import FNACLocalizer
+from mmavssl.registry import MODELS
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Visualise FNAC sound-source localisation maps')
+    parser.add_argument('videos', nargs='+', help='video files with an audio stream')
+    parser.add_argument('--out-dir', required=True, help='folder for the PNG files (created if missing)')
+    parser.add_argument('--config', help='config whose `model` is an FNACLocalizer (default: FNAC defaults)')
+    parser.add_argument('--checkpoint', help='official FNAC/EZ-VSL or mmengine checkpoint')
+    parser.add_argument('--time', type=float, help='frame time in seconds (default: middle of the video)')
+    parser.add_argument('--visual-stage', type=int, default=4, choices=(3, 4), help='without --config')
+    parser.add_argument('--input-size', type=int, default=224, help='square input size, without --config')
+    parser.add_argument('--alpha', type=float, default=0.5, help='heat-map opacity')
+    parser.add_argument('--boxes', type=float, nargs='+', help='GT boxes x1 y1 x2 y2 ... in frame pixels')
+    parser.add_argument('--overwrite', action='store_true', help='replace existing PNG files')
+    return parser.parse_args(argv)
+
+
+def build_localizer(args: argparse.Namespace) -> FNACLocalizer:
+    """Build the localizer from ``--config`` or the FNAC defaults, frozen, with ``--checkpoint`` loaded."""
+    if args.config:
+        cfg = Config.fromfile(args.config).model
+        cfg.pop('data_preprocessor', None)
+        cfg.update(frozen=True, loss=None, checkpoint=args.checkpoint or cfg.get('checkpoint'))
+        return MODELS.build(cfg)
+    if not args.checkpoint:
+        warnings.warn('no --checkpoint: the maps come from randomly initialised weights')
+    return FNACLocalizer(visual_stage=args.visual_stage, input_size=(args.input_size, args.input_size),
+                         loss=None, checkpoint=args.checkpoint, frozen=True)
+
+
+def main(argv: Optional[List[str]] = None) -> List[str]:
+    """Write one PNG per video.
+
+    Args:
+        argv: Command line (``sys.argv[1:]`` when None).
+
+    Returns:
+        Paths of the written files.
+    """
+    args = parse_args(argv)
+    model = build_localizer(args)
+    os.makedirs(args.out_dir, exist_ok=True)
+    pipeline = [LocAudioWindow(keep_single_frame=True), FNACSpectrogram()]
+    mean, std = np.array(model.video_mean), np.array(model.video_std)
+    written = []
+    for video in args.videos:
+        out = os.path.join(args.out_dir, os.path.splitext(os.path.basename(video))[0] + '_loc.png')
+        if os.path.exists(out) and not args.overwrite:
+            raise FileExistsError(f'{out} exists; pass --overwrite to replace it or choose another --out-dir')
+        results = load_av_sample(video, args.time)
+        for transform in pipeline:
+            results = transform(results)
+        frame = results['imgs'][0]
+        clip = torch.from_numpy(((frame - mean) / std).astype(np.float32)).permute(2, 0, 1)[None, :, None]
+        loc_map = model.localize(clip, torch.from_numpy(results['loc_audios'])[None])[0, 0]
+        image = overlay_map(frame, loc_map.numpy(), alpha=args.alpha)
+        if args.boxes:
+            image = draw_boxes(image, np.asarray(args.boxes).reshape(-1, 4))
+        if not cv2.imwrite(out, image[:, :, ::-1]):
+            raise OSError(f'could not write {out}')
+        written.append(out)
+        print(f'{video} @ {results["loc_frame_time"]:.2f} s -> {out}')
+    return written
+
+
+if __name__ == '__main__':
+    main()
