@@ -5,7 +5,7 @@ import os
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
+from mmavssl.engine import default_work_dir, enable_amp, finish_distributed, prepare_launcher
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
@@ -70,6 +70,7 @@ def main() -> None:
     prepare_launcher(cfg, args.launcher)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':
