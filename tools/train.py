@@ -48,6 +48,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise ValueError(f'--auto-scale-lr needs auto_scale_lr.base_batch_size in {args.config}; the '
+                             'schedules in configs/_base_/schedules/ define it.')
         cfg.auto_scale_lr.enable = True
     randomness = cfg.get('randomness') or {}
     if args.seed is not None:
