@@ -5,15 +5,45 @@ With ``default_scope='mmavssl'`` an unscoped name is looked up here first, then 
 as ``DecordInit``, metrics such as ``AccMetric``), then in mmengine (hooks, loops, optimizers). ``locations``
 import the defining subpackage on first lookup, so configs need no ``custom_imports`` for mmavssl itself.
 
+mmengine's ``Registry.get`` imports only the ``locations`` of the registry it is called on, not those of its
+parents, so a plain child registry would not find ``DecordInit`` or ``AccMetric`` unless some other code had
+already imported ``mmaction.datasets`` or ``mmaction.evaluation``. :class:`FallThroughRegistry` imports the
+parent's locations when a name is missing here, which keeps ``import mmavssl`` light (``mmaction.models`` is
+imported only when a model name actually falls through).
+
 Falling through to mmaction2's MODELS registry imports ``mmaction.models``; :mod:`mmavssl.utils.compat`
 makes that import work with the PyPI wheel of mmaction2 1.2.0 (see its docstring).
 """
 from mmaction import registry as mmaction_registry
+from typing import Optional, Type
+
 from mmengine.registry import Registry
 
 from mmavssl.utils.compat import patch_mmaction_drn
 
 patch_mmaction_drn()
+
+
+class FallThroughRegistry(Registry):
+    """A registry that imports its parent's ``locations`` before falling through to the parent."""
+
+    def get(self, key: str) -> Optional[Type]:
+        """Look ``key`` up here, then in the parent chain (importing the parents' modules on demand).
+
+        Args:
+            key: Registered name, optionally with a scope prefix such as ``'mmaction.SampleFrames'``.
+
+        Returns:
+            The registered object, or None when no registry in the chain knows the name.
+        """
+        self.import_from_location()
+        scope, real_key = self.split_scope_key(key)
+        if scope is None and real_key not in self._module_dict:
+            parent = self.parent
+            while parent is not None and real_key not in parent._module_dict:
+                parent.import_from_location()
+                parent = parent.parent
+        return super().get(key)
 
 
 def _child(name: str, parent: Registry, *locations: str) -> Registry:
@@ -27,7 +57,7 @@ def _child(name: str, parent: Registry, *locations: str) -> Registry:
     Returns:
         The new registry.
     """
-    return Registry(name, parent=parent, scope='mmavssl', locations=list(locations))
+    return FallThroughRegistry(name, parent=parent, scope='mmavssl', locations=list(locations))
 
 
 RUNNERS = _child('runner', mmaction_registry.RUNNERS, 'mmavssl.engine')

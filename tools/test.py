@@ -5,7 +5,7 @@ import os
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmavssl.engine import default_work_dir, prepare_launcher
+from mmavssl.engine import default_work_dir, finish_distributed, prepare_launcher
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
@@ -17,7 +17,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the directory to save the evaluation metrics')
     parser.add_argument('--dump', type=str, help='dump predictions to a pickle file for offline evaluation')
-    parser.add_argument('--show-dir', help='directory (inside the work dir) where visualizations are saved')
+    parser.add_argument('--show-dir', help='not supported yet for audio-visual inputs (kept for mmaction2 parity)')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow full unpickling of the checkpoint (only for files you trust)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -25,6 +25,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if args.show_dir is not None:
+        # mmaction2's VisualizationHook indexes data_batch['inputs'] as (C, T, H, W) video tensors; mmavssl's
+        # inputs are dicts of frames and fbanks, so it would crash after the checkpoint has been evaluated.
+        parser.error('--show-dir is not supported yet: mmaction2\'s VisualizationHook cannot draw mmavssl\'s '
+                     'audio-visual inputs. Use --dump PATH.pkl to save the predictions instead.')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -39,9 +44,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         evaluator = cfg.test_evaluator
         evaluator = list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
         cfg.test_evaluator = evaluator + [dict(type='DumpResults', out_file_path=args.dump)]
-    if args.show_dir is not None:
-        visualization = cfg.default_hooks.setdefault('visualization', dict(type='VisualizationHook'))
-        visualization.update(enable=True, out_dir=args.show_dir)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -56,6 +58,7 @@ def main() -> None:
     prepare_launcher(cfg, args.launcher)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     runner.test()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -5,7 +5,7 @@ import os
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
+from mmavssl.engine import default_work_dir, enable_amp, finish_distributed, prepare_launcher
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
@@ -48,6 +48,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise ValueError(f'--auto-scale-lr needs auto_scale_lr.base_batch_size in {args.config}; the '
+                             'schedules in configs/_base_/schedules/ define it.')
         cfg.auto_scale_lr.enable = True
     randomness = cfg.get('randomness') or {}
     if args.seed is not None:
@@ -70,6 +73,7 @@ def main() -> None:
     prepare_launcher(cfg, args.launcher)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':

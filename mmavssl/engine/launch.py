@@ -39,6 +39,19 @@ def prepare_launcher(cfg: Config, launcher: str) -> Config:
     return cfg
 
 
+def finish_distributed() -> None:
+    """Wait for every rank, then destroy the default process group (a no-op without one).
+
+    Without this, a CPU (gloo) rank that reaches interpreter shutdown while the group still exists can abort
+    ("terminate called without an active exception", exit code -6), and torchrun then reports the whole run as
+    failed although training finished. Call it only after the work succeeded on this rank: the barrier would
+    wait forever for a rank that crashed.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def enable_amp(cfg: Config) -> Config:
     """Switch the optimizer wrapper to mixed precision: bf16 where the GPU supports it, else fp16.
 

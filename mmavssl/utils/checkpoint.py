@@ -54,6 +54,16 @@ def trust_checkpoint(path: Union[str, os.PathLike]) -> None:
     _TRUSTED.add(os.path.realpath(path))
 
 
+def _disallowed_globals(filename: str) -> Optional[List[str]]:
+    """Return the globals a checkpoint needs beyond :data:`SAFE_GLOBALS`, or None if it cannot be scanned."""
+    try:
+        needed = torch.serialization.get_unsafe_globals_in_checkpoint(filename)
+    except Exception:  # not a zip-format torch file, or a corrupt one; the caller reports the load error
+        return None
+    allowed = {f'{g.__module__}.{g.__qualname__}' for g in SAFE_GLOBALS}
+    return [g for g in needed if g not in allowed]
+
+
 def safe_torch_load(filename: Union[str, os.PathLike], map_location: Optional[Any] = None) -> Any:
     """``torch.load`` with ``weights_only=True`` and mmavssl's allow-list (see module docstring).
 
@@ -66,29 +76,31 @@ def safe_torch_load(filename: Union[str, os.PathLike], map_location: Optional[An
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        RuntimeError: If the file needs globals outside the allow-list and was not trusted.
+        RuntimeError: If the file needs globals outside the allow-list and was not trusted, or if it cannot be
+            read at all (truncated, corrupt or not a torch checkpoint); the message names the file.
     """
     filename = os.fspath(filename)
     if not os.path.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
+        raise FileNotFoundError(f'Checkpoint {filename} can not be found.')
     if os.path.realpath(filename) in _TRUSTED:
         return torch.load(filename, map_location=map_location, weights_only=False)
     try:
         with torch.serialization.safe_globals(SAFE_GLOBALS):
             return torch.load(filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        try:
-            unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(filename)
-        except Exception:  # the listing itself can fail on a corrupt file; the original error says why
-            unsafe = []
-        allowed = {f'{g.__module__}.{g.__qualname__}' for g in SAFE_GLOBALS}
-        unsafe = [g for g in unsafe if g not in allowed]
+        unsafe = _disallowed_globals(filename)
+        if not unsafe:
+            raise RuntimeError(f'Could not read checkpoint {filename!r}: it is corrupt, truncated or not a torch '
+                               f'checkpoint ({err}). Re-download or re-save it.') from err
         raise RuntimeError(
             f'Refused to load checkpoint {filename!r}: unpickling it would need globals that mmavssl does '
-            f'not allow-list ({", ".join(unsafe) or "see the error below"}), which could run arbitrary code. '
+            f'not allow-list ({", ".join(unsafe)}), which could run arbitrary code. '
             'If you trust this file (e.g. it was written by plain mmengine), load it with '
             f'`--trust-checkpoint {filename}` in tools/train.py or tools/test.py, or call '
             f'mmavssl.utils.trust_checkpoint({filename!r}) first. Original error: {err}') from err
+    except (OSError, EOFError, RuntimeError) as err:
+        raise RuntimeError(f'Could not read checkpoint {filename!r}: it is corrupt, truncated or not a torch '
+                           f'checkpoint ({type(err).__name__}: {err}). Re-download or re-save it.') from err
 
 
 def _load_from_local(filename: str, map_location: Optional[Any] = None) -> Any:

@@ -1,0 +1,62 @@
+"""Launch helpers: config adjustments, and a 2-process CPU (gloo) run of tools/dist_train.sh."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
+from mmavssl.utils import safe_torch_load
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env  # noqa: E402
+
+
+def test_default_work_dir_priority() -> None:
+    assert default_work_dir(Config(dict(work_dir='cfg')), 'a/b/exp.py', 'cli').work_dir == 'cli'
+    assert default_work_dir(Config(dict(work_dir='cfg')), 'a/b/exp.py', None).work_dir == 'cfg'
+    assert default_work_dir(Config(), 'a/b/exp.py', None).work_dir == 'work_dirs/exp'
+
+
+def test_no_launcher_leaves_the_config_alone() -> None:
+    cfg = prepare_launcher(Config(dict(env_cfg=dict(dist_cfg=dict(backend='nccl')))), 'none')
+    assert cfg.launcher == 'none' and cfg.env_cfg.dist_cfg.backend == 'nccl' and 'model_wrapper_cfg' not in cfg
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only behaviour')
+def test_cpu_only_slurm_launcher_is_refused() -> None:
+    with pytest.raises(ValueError, match='torchrun'):
+        prepare_launcher(Config(), 'slurm')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='CPU-only behaviour')
+def test_amp_needs_a_gpu() -> None:
+    with pytest.raises(RuntimeError, match='--amp needs a CUDA GPU'):
+        enable_amp(Config(dict(optim_wrapper=dict(type='OptimWrapper'))))
+
+
+@pytest.mark.gpu
+def test_amp_picks_bf16_or_fp16() -> None:
+    cfg = enable_amp(Config(dict(optim_wrapper=dict(type='OptimWrapper'))))
+    bf16 = torch.cuda.is_bf16_supported()
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.dtype == ('bfloat16' if bf16 else 'float16')
+    assert cfg.optim_wrapper.loss_scale == (1.0 if bf16 else 'dynamic')
+
+
+@pytest.mark.slow
+def test_dist_train_two_cpu_processes(tmp_path: Path) -> None:
+    env = subprocess_env()
+    env['PORT'] = str(free_port())
+    work_dir = tmp_path / 'work'
+    done = subprocess.run(['bash', 'tools/dist_train.sh', str(TOY_CONFIG), '2', '--work-dir', str(work_dir)],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    # torchrun exits 0 only when every rank exited 0.
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    log = next(work_dir.glob('*/*.log')).read_text()
+    assert 'Distributed training: True' in log and 'GPU number: 2' in log
+    assert 'Iter(train) [8/8]' in log
+    checkpoint = safe_torch_load(work_dir / 'iter_8.pth')
+    assert checkpoint['meta']['iter'] == 8

@@ -1,0 +1,62 @@
+"""tools/train.py and tools/test.py as a user runs them (subprocesses on the toy config)."""
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Train 4 of the toy config's 8 iterations with tools/train.py; return the work dir.
+
+    ``--auto-scale-lr`` scales lr 0.5 by batch 4 / base batch 8 (from the sgd_200iter schedule) to 0.25.
+    """
+    work_dir = tmp_path_factory.mktemp('tools') / 'work'
+    done = run_python(['tools/train.py', TOY_CONFIG, '--work-dir', work_dir, '--seed', '3', '--deterministic',
+                       '--auto-scale-lr', '--cfg-options', 'train_cfg.max_iters=4'], cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert 'lr: 2.5000e-01' in done.stdout + done.stderr
+    return work_dir
+
+
+def test_train_applies_flags(trained: Path) -> None:
+    assert (trained / 'iter_4.pth').is_file() and not (trained / 'iter_6.pth').exists()
+    dumped = next(trained.glob('*/vis_data/config.py')).read_text()
+    assert "seed=3" in dumped and 'deterministic=True' in dumped and 'max_iters=4' in dumped
+
+
+def test_resume_continues_from_latest(trained: Path) -> None:
+    done = run_python(['tools/train.py', TOY_CONFIG, '--work-dir', trained, '--resume'], cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert 'resumed epoch: 0, iter: 4' in done.stdout + done.stderr
+    assert (trained / 'iter_8.pth').is_file()
+
+
+def test_test_tool_evaluates_and_dumps(trained: Path, tmp_path: Path) -> None:
+    dump = tmp_path / 'preds.pkl'
+    done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--work-dir', tmp_path / 'test',
+                       '--dump', dump], cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert 'acc/top1' in done.stdout + done.stderr
+    with open(dump, 'rb') as f:
+        preds = pickle.load(f)  # written by this test just now
+    assert len(preds) == 8 and all(p['pred_score'].shape == (4,) for p in preds)
+
+
+def test_show_dir_is_refused_clearly(trained: Path, tmp_path: Path) -> None:
+    done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--show-dir', tmp_path / 'vis'],
+                      cwd=REPO_ROOT)
+    assert done.returncode == 2 and '--show-dir is not supported yet' in done.stderr
+    assert not (tmp_path / 'vis').exists()
+
+
+def test_dump_needs_a_pickle_name(trained: Path, tmp_path: Path) -> None:
+    done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--work-dir', tmp_path,
+                       '--dump', tmp_path / 'preds.json'], cwd=REPO_ROOT)
+    assert done.returncode != 0 and '--dump must name a .pkl or .pickle file' in done.stderr
