@@ -298,7 +298,8 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
         centres = _trajectory(rng, cfg, half * (1 + _PULSE_GROW))
         colour = rng.uniform(90, 200, size=3)
         colour[rng.integers(3)] = rng.uniform(0, 40)  # saturated, never near-white, so a flash stands out
-        env = _envelope(times, [f / cfg.fps for f in onsets])
+        # Sampled at the end of the attack, so the flash peaks in the frame where the burst starts.
+        env = _envelope(times + _ATTACK_S, [f / cfg.fps for f in onsets])
         boxes = np.empty((cfg.num_frames, 4))
         for i in range(cfg.num_frames):
             s = half * (1 + _PULSE_GROW * env[i])
