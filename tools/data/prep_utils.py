@@ -4,17 +4,19 @@ The scripts import this module after putting ``tools/data`` on ``sys.path`` (the
 """
 from __future__ import annotations
 
+import csv
 import multiprocessing
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 import av
 
 from mmavssl.datasets.splits import VideoEntry, write_list
 
-__all__ = ['audio_problem', 'parallel_map', 'filter_playable', 'write_prepared', 'InputError']
+__all__ = ['audio_problem', 'parallel_map', 'filter_playable', 'write_prepared', 'InputError', 'read_csv_rows',
+           'parse_int']
 
 T = TypeVar('T')
 R = TypeVar('R')
@@ -106,9 +108,25 @@ def write_prepared(out_dir: str | os.PathLike, lists: dict[str, list[VideoEntry]
                 print(f'  ... {len(gone) - 20} more in {out / f"dropped_{name}"}')
 
 
-def check_columns(rows: Iterable[tuple[int, list[str]]], expected: int, path: str | os.PathLike,
-                  fmt: str) -> None:
-    """Raise :class:`InputError` naming ``path:line`` if a row does not have ``expected`` fields."""
-    for lineno, row in rows:
-        if len(row) != expected:
-            raise InputError(f'{path}:{lineno}: expected {expected} fields ({fmt}), got {len(row)}: {row!r}')
+def read_csv_rows(path: str | os.PathLike) -> list[tuple[int, list[str]]]:
+    """``(line number, fields)`` of every non-blank row of a CSV file.
+
+    Raises:
+        InputError: If the file does not exist.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f'annotation file {path} does not exist; check the path')
+    with open(path, newline='', encoding='utf-8') as f:
+        return [(i, row) for i, row in enumerate(csv.reader(f), start=1) if any(x.strip() for x in row)]
+
+
+def parse_int(value: str, path: str | os.PathLike, lineno: int, name: str) -> int:
+    """``int(value)`` (``'59'`` or ``'59.0'``), or :class:`InputError` naming ``path:lineno`` and the field."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f'{path}:{lineno}: {name} {value!r} is not a number') from None
+    if number != int(number) or number < 0:
+        raise InputError(f'{path}:{lineno}: {name} {value!r} is not a non-negative whole number of seconds')
+    return int(number)
