@@ -49,7 +49,8 @@ SHAPES = ('circle', 'square', 'triangle', 'cross')
 TIMBRES = ('low_tone', 'high_tone', 'noise', 'chirp')
 SPLITS = ('train', 'val', 'test')
 MANIFEST = 'manifest.json'
-FORMAT_VERSION = 1
+# Bump whenever the generator's output for a given configuration changes, so that old sets are not reused.
+FORMAT_VERSION = 2
 
 # Visual and acoustic event shape shared by the flash and the burst, so that the two are synchronised.
 _DECAY_S = 0.12
