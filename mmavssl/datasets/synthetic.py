@@ -1,0 +1,511 @@
+"""Synthetic audio-visual action dataset: real H.264 + AAC ``.mp4`` clips with ground-truth sound sources.
+
+Every clip shows several moving shapes on a dark background. Exactly one of them is the sound source: at
+each audio event (a short burst of the class's timbre) it flashes towards white and swells. The class is
+the pair *(shape of the sounding object, timbre of the sound)*, so a video-only model can at best find the
+shape (the flashing object) and an audio-only model at best the timbre; only both modalities together
+resolve the class. Distractors have the other shapes; they move but stay steady, or, with
+``distractor_pulses=True``, flash at their own times, never within two frames of a source event, so
+finding the source then needs the audio.
+
+Ground truth per clip (``annotations.json``): the source's box in every frame, its event times, and the
+same for each distractor. Everything is a deterministic function of :class:`SyntheticAVConfig` (including
+its seed): the same configuration writes byte-identical files.
+
+Output layout of :func:`generate_dataset` (``root`` is the dataset folder)::
+
+    root/
+      classes.txt                      one class name per line, line i = label i
+      train_all.txt                    all training clips, "path label" (paths relative to root)
+      train_labeled_{k}shot.txt        k clips per class drawn from train_all (seeded), for k in shots
+      train_unlabeled_{k}shot.txt      the rest of train_all
+      val.txt, test.txt
+      annotations.json                 per-clip ground truth (see load_annotations)
+      videos/{split}/{class}/{class}_{split}_{i:04d}.mp4
+      manifest.json                    parameters + SHA-256 of every file; written last
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import av
+import numpy as np
+
+from .splits import VideoEntry, draw_labeled_split, write_list
+
+__all__ = [
+    'SHAPES', 'TIMBRES', 'SyntheticAVConfig', 'ClipSpec', 'RenderedClip', 'render_clip', 'write_av_file',
+    'generate_dataset', 'verify_dataset', 'load_annotations', 'GPU_PRESET'
+]
+
+SHAPES = ('circle', 'square', 'triangle', 'cross')
+TIMBRES = ('low_tone', 'high_tone', 'noise', 'chirp')
+SPLITS = ('train', 'val', 'test')
+MANIFEST = 'manifest.json'
+# Bump whenever the generator's output for a given configuration changes, so that old sets are not reused.
+FORMAT_VERSION = 2
+
+# Visual and acoustic event shape shared by the flash and the burst, so that the two are synchronised.
+_DECAY_S = 0.12
+_ATTACK_S = 0.005
+_BURST_S = 0.3
+_MIN_GAP_S = 0.35
+_MAX_GAP_S = 0.8
+_PULSE_GROW = 0.35
+_PULSE_WHITEN = 0.8
+_NOISE_RMS = 0.01
+_BURST_RMS = 0.2
+# Highest frequency of any timbre (high_tone's 2nd harmonic, chirp's end); sample rates must exceed 2x.
+_MAX_FREQ_HZ = 3600.0
+
+# 320x240 at 25 fps, the resolution of UCF-101, for GPU runs.
+GPU_PRESET: dict[str, Any] = dict(width=320, height=240, fps=25)
+
+
+@dataclass(frozen=True)
+class SyntheticAVConfig:
+    """Parameters of a synthetic dataset (all of them enter the manifest).
+
+    Attributes:
+        num_shapes: Object factor: the first ``num_shapes`` of :data:`SHAPES` (2..4).
+        num_timbres: Sound factor: the first ``num_timbres`` of :data:`TIMBRES` (1..4). Classes are
+            ``shape x timbre``, label ``shape_idx * num_timbres + timbre_idx``.
+        train_per_class: Training clips per class.
+        val_per_class: Validation clips per class.
+        test_per_class: Test clips per class.
+        width: Frame width in pixels (even, >= 32).
+        height: Frame height in pixels (even, >= 32).
+        fps: Frames per second.
+        duration: Clip length in seconds; ``num_frames = round(duration * fps)``.
+        sample_rate: Audio sample rate (mono AAC), at least 8 kHz.
+        num_distractors: Non-sounding objects per clip (shapes other than the source's).
+        distractor_pulses: Distractors flash too, at times unrelated to the audio.
+        shots: Labeled clips per class of the semi-supervised splits to write.
+        seed: Master seed.
+    """
+
+    num_shapes: int = 3
+    num_timbres: int = 2
+    train_per_class: int = 40
+    val_per_class: int = 10
+    test_per_class: int = 10
+    width: int = 112
+    height: int = 112
+    fps: int = 12
+    duration: float = 2.5
+    sample_rate: int = 16000
+    num_distractors: int = 2
+    distractor_pulses: bool = False
+    shots: tuple[int, ...] = field(default=(1, 5))
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        """Validate the values and normalise ``shots`` to a tuple."""
+        object.__setattr__(self, 'shots', tuple(int(k) for k in self.shots))
+        checks = [
+            (2 <= self.num_shapes <= len(SHAPES), f'num_shapes must be in 2..{len(SHAPES)}'),
+            (1 <= self.num_timbres <= len(TIMBRES), f'num_timbres must be in 1..{len(TIMBRES)}'),
+            (self.train_per_class >= 1 and self.val_per_class >= 0 and self.test_per_class >= 0,
+             'clips per class must be >= 1 (train) and >= 0 (val, test)'),
+            (self.width % 2 == 0 and self.height % 2 == 0 and min(self.width, self.height) >= 32,
+             'width and height must be even and >= 32 (H.264 4:2:0)'),
+            (self.fps >= 4, 'fps must be >= 4'),
+            (self.duration >= 1.0, 'duration must be >= 1 s (room for at least one event)'),
+            (self.sample_rate > 2 * _MAX_FREQ_HZ, f'sample_rate must exceed {2 * _MAX_FREQ_HZ:.0f} Hz'),
+            (self.num_distractors >= 0, 'num_distractors must be >= 0'),
+            (all(1 <= k <= self.train_per_class for k in self.shots),
+             f'every shot count must be in 1..train_per_class ({self.train_per_class})'),
+        ]
+        for ok, msg in checks:
+            if not ok:
+                raise ValueError(f'SyntheticAVConfig: {msg}; got {self}')
+
+    @property
+    def num_frames(self) -> int:
+        """Frames per clip."""
+        return int(round(self.duration * self.fps))
+
+    @property
+    def num_samples(self) -> int:
+        """Audio samples per clip (the video's duration)."""
+        return int(round(self.num_frames / self.fps * self.sample_rate))
+
+    @property
+    def classes(self) -> list[str]:
+        """Class names ``<shape>_<timbre>`` in label order."""
+        return [f'{s}_{t}' for s in SHAPES[:self.num_shapes] for t in TIMBRES[:self.num_timbres]]
+
+    def clips_per_class(self, split: str) -> int:
+        """Clips per class of ``split`` (``train``/``val``/``test``)."""
+        return {'train': self.train_per_class, 'val': self.val_per_class, 'test': self.test_per_class}[split]
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Identity of one clip; its random state is derived from ``(seed, split, label, index)``.
+
+    Attributes:
+        split: ``train``, ``val`` or ``test``.
+        label: Class index.
+        index: Clip number within its split and class.
+    """
+
+    split: str
+    label: int
+    index: int
+
+    def relpath(self, cfg: SyntheticAVConfig) -> str:
+        """Video path relative to the dataset root."""
+        name = cfg.classes[self.label]
+        return f'videos/{self.split}/{name}/{name}_{self.split}_{self.index:04d}.mp4'
+
+    def rng(self, cfg: SyntheticAVConfig) -> np.random.Generator:
+        """Random generator of this clip, independent of generation order and worker count."""
+        return np.random.default_rng([cfg.seed, SPLITS.index(self.split), self.label, self.index])
+
+
+@dataclass
+class RenderedClip:
+    """Pixels, waveform and ground truth of one clip.
+
+    Attributes:
+        frames: uint8 (T, H, W, 3) RGB.
+        audio: float32 (N,) mono waveform in [-1, 1], N = ``cfg.num_samples``.
+        source_boxes: float (T, 4) ``[x1, y1, x2, y2]`` of the sounding object per frame, continuous
+            pixel coordinates ((0, 0) = top-left corner of the image), clipped to the frame.
+        source_onsets: Frame indices of the sound events (audio bursts start at ``frame / fps``).
+        distractors: Per distractor ``{'shape', 'boxes' (T, 4), 'onsets'}``.
+    """
+
+    frames: np.ndarray
+    audio: np.ndarray
+    source_boxes: np.ndarray
+    source_onsets: list[int]
+    distractors: list[dict[str, Any]]
+
+
+def _onset_frames(rng: np.random.Generator, cfg: SyntheticAVConfig, avoid: Sequence[int] = ()) -> list[int]:
+    """Event frames with random gaps; frames within 2 of any ``avoid`` frame are skipped."""
+    last = cfg.num_frames - int(np.ceil(_BURST_S * cfg.fps))
+    t = rng.uniform(0.1, 0.4)
+    frames: list[int] = []
+    while True:
+        f = int(round(t * cfg.fps))
+        if f > last:
+            break
+        if all(abs(f - a) > 2 for a in avoid) and (not frames or f > frames[-1]):
+            frames.append(f)
+        t += rng.uniform(_MIN_GAP_S, _MAX_GAP_S)
+    return frames or [min(2, last)]
+
+
+def _pulse(dt: np.ndarray) -> np.ndarray:
+    """One event's envelope at ``dt`` seconds after its onset: 5 ms attack, exponential decay, 0 outside."""
+    inside = (dt >= 0) & (dt < _BURST_S)
+    dt = np.clip(dt, 0, None)
+    return np.where(inside, np.minimum(dt / _ATTACK_S, 1.0) * np.exp(-dt / _DECAY_S), 0.0)
+
+
+def _envelope(times: np.ndarray, onsets_s: Sequence[float]) -> np.ndarray:
+    """Sum of the event pulses starting at ``onsets_s``, clipped to 1; shape of ``times``."""
+    env = sum((_pulse(times - o) for o in onsets_s), np.zeros_like(times))
+    return np.minimum(env, 1.0)
+
+
+def _timbre(name: str, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Carrier waveform of a timbre at times ``t`` (seconds since the burst onset), unit RMS."""
+    if name == 'low_tone':
+        x = np.sin(2 * np.pi * 300 * t) + 0.5 * np.sin(2 * np.pi * 600 * t)
+    elif name == 'high_tone':
+        x = np.sin(2 * np.pi * 1800 * t) + 0.3 * np.sin(2 * np.pi * 3600 * t)
+    elif name == 'noise':
+        x = rng.standard_normal(t.shape)
+    elif name == 'chirp':
+        x = np.sin(2 * np.pi * (500 * t + 0.5 * (3000 - 500) / _BURST_S * t**2))
+    else:
+        raise ValueError(f'unknown timbre {name!r}; choose from {TIMBRES}')
+    return x / np.sqrt(np.mean(x**2))
+
+
+def _shape_mask(shape: str, dx: np.ndarray, dy: np.ndarray, s: float) -> np.ndarray:
+    """Boolean mask of a shape of half-extent ``s`` at offsets ``dx``, ``dy`` from its centre."""
+    inside = (np.abs(dx) <= s) & (np.abs(dy) <= s)
+    if shape == 'circle':
+        return dx**2 + dy**2 <= s**2
+    if shape == 'square':
+        return inside
+    if shape == 'triangle':
+        return inside & (np.abs(dx) <= (dy + s) / 2)
+    if shape == 'cross':
+        return inside & ((np.abs(dx) <= s / 3) | (np.abs(dy) <= s / 3))
+    raise ValueError(f'unknown shape {shape!r}; choose from {SHAPES}')
+
+
+def _trajectory(rng: np.random.Generator, cfg: SyntheticAVConfig, half: float) -> np.ndarray:
+    """Centres (T, 2) of an object bouncing off the walls; ``half`` = its largest half-extent."""
+    size = min(cfg.width, cfg.height)
+    lo, hi = np.array([half, half]), np.array([cfg.width - half, cfg.height - half])
+    pos = rng.uniform(lo, hi)
+    angle = rng.uniform(0, 2 * np.pi)
+    vel = rng.uniform(0.15, 0.35) * size / cfg.fps * np.array([np.cos(angle), np.sin(angle)])
+    out = np.empty((cfg.num_frames, 2))
+    for i in range(cfg.num_frames):
+        out[i] = pos
+        pos = pos + vel
+        for d in range(2):
+            if not lo[d] <= pos[d] <= hi[d]:
+                vel[d] = -vel[d]
+                pos[d] = np.clip(pos[d], lo[d], hi[d])
+    return out
+
+
+def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
+    """Render the frames, waveform and ground truth of one clip.
+
+    Args:
+        cfg: Dataset parameters.
+        spec: Which clip.
+
+    Returns:
+        The rendered clip; a pure function of ``(cfg, spec)``.
+    """
+    rng = spec.rng(cfg)
+    shape = SHAPES[spec.label // cfg.num_timbres]
+    timbre = TIMBRES[spec.label % cfg.num_timbres]
+    size = min(cfg.width, cfg.height)
+    times = np.arange(cfg.num_frames) / cfg.fps
+
+    objects = []  # (shape, onsets, is_source); drawn in order, the source last so it is never occluded
+    source_onsets = _onset_frames(rng, cfg)
+    others = [s for s in SHAPES if s != shape]
+    for _ in range(cfg.num_distractors):
+        onsets = _onset_frames(rng, cfg, avoid=source_onsets) if cfg.distractor_pulses else []
+        objects.append((others[rng.integers(len(others))], onsets, False))
+    objects.append((shape, source_onsets, True))
+
+    frames = np.empty((cfg.num_frames, cfg.height, cfg.width, 3), np.uint8)
+    frames[:] = rng.integers(10, 50, size=3, dtype=np.uint8)
+    ys, xs = np.mgrid[0:cfg.height, 0:cfg.width] + 0.5
+    boxes_all, gt = [], []
+    for obj_shape, onsets, is_source in objects:
+        half = rng.uniform(0.08, 0.12) * size
+        centres = _trajectory(rng, cfg, half * (1 + _PULSE_GROW))
+        colour = rng.uniform(90, 200, size=3)
+        colour[rng.integers(3)] = rng.uniform(0, 40)  # saturated, never near-white, so a flash stands out
+        # Sampled at the end of the attack, so the flash peaks in the frame where the burst starts.
+        env = _envelope(times + _ATTACK_S, [f / cfg.fps for f in onsets])
+        boxes = np.empty((cfg.num_frames, 4))
+        for i in range(cfg.num_frames):
+            s = half * (1 + _PULSE_GROW * env[i])
+            cx, cy = centres[i]
+            mask = _shape_mask(obj_shape, xs - cx, ys - cy, s)
+            frames[i][mask] = np.round(colour + (255 - colour) * _PULSE_WHITEN * env[i]).astype(np.uint8)
+            boxes[i] = [max(cx - s, 0), max(cy - s, 0), min(cx + s, cfg.width), min(cy + s, cfg.height)]
+        boxes_all.append(np.round(boxes, 2))
+        gt.append({'shape': obj_shape, 'boxes': boxes_all[-1], 'onsets': list(onsets), 'source': is_source})
+
+    audio = _NOISE_RMS * rng.standard_normal(cfg.num_samples)
+    t_burst = np.arange(int(_BURST_S * cfg.sample_rate)) / cfg.sample_rate
+    for f in source_onsets:
+        start = int(round(f / cfg.fps * cfg.sample_rate))
+        burst = _BURST_RMS * _pulse(t_burst) * _timbre(timbre, t_burst, rng)
+        n = min(len(burst), cfg.num_samples - start)
+        audio[start:start + n] += burst[:n]
+    return RenderedClip(frames=frames, audio=np.clip(audio, -1, 1).astype(np.float32),
+                        source_boxes=gt[-1]['boxes'], source_onsets=list(source_onsets),
+                        distractors=[{k: d[k] for k in ('shape', 'boxes', 'onsets')} for d in gt[:-1]])
+
+
+def write_av_file(path: str | os.PathLike, frames: np.ndarray, audio: np.ndarray | None, fps: int,
+                  sample_rate: int) -> None:
+    """Write an H.264 (+ AAC mono) ``.mp4`` with PyAV, audio aligned to the video.
+
+    The first audio frame is given ``pts=0`` explicitly: FFmpeg then records the AAC encoder delay (1024
+    priming samples) in the file, so readers drop it and sample ``n`` of ``audio`` plays at ``n /
+    sample_rate`` s. Without a pts the priming samples play first and the audio arrives 64 ms late at
+    16 kHz (reference-toolbox F7); ``tests/datasets/test_synthetic.py`` checks the alignment by decoding.
+
+    Args:
+        path: Destination file (overwritten).
+        frames: uint8 (T, H, W, 3) RGB, H and W even.
+        audio: float32 (N,) mono in [-1, 1], or None for a file without an audio stream.
+        fps: Frame rate.
+        sample_rate: Audio sample rate.
+    """
+    with av.open(str(path), 'w', format='mp4') as out:
+        vstream = out.add_stream('libx264', rate=fps)
+        vstream.width, vstream.height = frames.shape[2], frames.shape[1]
+        vstream.pix_fmt = 'yuv420p'
+        vstream.codec_context.thread_count = 1  # one thread: byte-identical output across machines/runs
+        vstream.options = {'preset': 'ultrafast', 'crf': '18'}
+        astream = None
+        if audio is not None:
+            astream = out.add_stream('aac', rate=sample_rate)
+            astream.layout = 'mono'
+            astream.bit_rate = 96000
+        for img in frames:
+            out.mux(vstream.encode(av.VideoFrame.from_ndarray(img, format='rgb24')))
+        out.mux(vstream.encode(None))
+        if astream is not None:
+            aframe = av.AudioFrame.from_ndarray(audio[None].astype(np.float32), format='fltp', layout='mono')
+            aframe.sample_rate = sample_rate
+            aframe.pts = 0
+            out.mux(astream.encode(aframe))
+            out.mux(astream.encode(None))
+
+
+def _sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _make_clip(args: tuple[SyntheticAVConfig, ClipSpec, str]) -> tuple[str, dict[str, Any]]:
+    """Worker: render and write one clip, return its relative path and ground truth."""
+    cfg, spec, root = args
+    clip = render_clip(cfg, spec)
+    rel = spec.relpath(cfg)
+    dest = Path(root) / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    write_av_file(dest, clip.frames, clip.audio, cfg.fps, cfg.sample_rate)
+    return rel, {
+        'split': spec.split,
+        'label': spec.label,
+        'shape': SHAPES[spec.label // cfg.num_timbres],
+        'timbre': TIMBRES[spec.label % cfg.num_timbres],
+        'source_boxes': clip.source_boxes.tolist(),
+        'source_onsets': clip.source_onsets,
+        'distractors': [dict(d, boxes=d['boxes'].tolist()) for d in clip.distractors],
+    }
+
+
+def _params(cfg: SyntheticAVConfig) -> dict[str, Any]:
+    """JSON-comparable parameters of a config."""
+    return json.loads(json.dumps(dataclasses.asdict(cfg)))
+
+
+def verify_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig | None = None) -> bool:
+    """Whether ``root`` holds a finished dataset (of ``cfg``, when given) whose files match the manifest.
+
+    Args:
+        root: Dataset folder.
+        cfg: Expected parameters; None accepts any.
+
+    Returns:
+        True when the manifest exists, its parameters equal ``cfg``'s and every listed file has the
+        recorded SHA-256.
+    """
+    root = Path(root)
+    try:
+        manifest = json.loads((root / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get('format_version') != FORMAT_VERSION:
+        return False
+    if cfg is not None and manifest.get('params') != _params(cfg):
+        return False
+    return all((root / rel).is_file() and _sha256(root / rel) == sha for rel, sha in manifest['files'].items())
+
+
+def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = SyntheticAVConfig(), workers: int = 1,
+                     overwrite: bool = False) -> dict[str, Any]:
+    """Generate (or reuse) a synthetic dataset under ``root``.
+
+    An existing finished dataset with the same parameters and intact files is reused as is. Any other
+    non-empty ``root`` is refused unless ``overwrite``; overwriting rewrites the generator's own files and
+    deletes only files listed in the old manifest that the new set no longer has (nothing else in
+    ``root`` is touched).
+
+    Args:
+        root: Dataset folder (created).
+        cfg: Parameters.
+        workers: Processes rendering/encoding in parallel (output does not depend on it).
+        overwrite: Replace a different or unfinished dataset in ``root``.
+
+    Returns:
+        The manifest: ``{'format_version', 'params', 'files': {relpath: sha256}, 'content_hash',
+        'reused': bool}`` (``reused`` is not stored).
+
+    Raises:
+        FileExistsError: ``root`` is non-empty, not an identical finished set, and ``overwrite`` is False.
+    """
+    root = Path(root)
+    if verify_dataset(root, cfg):
+        manifest = json.loads((root / MANIFEST).read_text())
+        return dict(manifest, reused=True)
+    if root.exists() and any(root.iterdir()) and not overwrite:
+        raise FileExistsError(f'{root} is not empty and does not hold a finished synthetic dataset with these '
+                              'parameters; choose another folder or pass --overwrite (overwrite=True)')
+    old_files: dict[str, str] = {}
+    if (root / MANIFEST).is_file():
+        try:
+            old_files = json.loads((root / MANIFEST).read_text()).get('files', {})
+        except ValueError:
+            old_files = {}
+        (root / MANIFEST).unlink()  # the set is unfinished from here until the new manifest is written
+    root.mkdir(parents=True, exist_ok=True)
+
+    specs = [ClipSpec(split, label, i) for split in SPLITS for label in range(len(cfg.classes))
+             for i in range(cfg.clips_per_class(split))]
+    jobs = [(cfg, spec, str(root)) for spec in specs]
+    if workers > 1:
+        with multiprocessing.get_context('spawn').Pool(workers) as pool:
+            results = pool.map(_make_clip, jobs, chunksize=4)
+    else:
+        results = [_make_clip(job) for job in jobs]
+    videos = dict(results)
+
+    lists = {split: [VideoEntry(spec.relpath(cfg), spec.label) for spec in specs if spec.split == split]
+             for split in SPLITS}
+    outputs = {'train_all.txt': lists['train'], 'val.txt': lists['val'], 'test.txt': lists['test']}
+    for k in cfg.shots:
+        labeled, unlabeled = draw_labeled_split(lists['train'], k, cfg.seed)
+        outputs[f'train_labeled_{k}shot.txt'] = labeled
+        outputs[f'train_unlabeled_{k}shot.txt'] = unlabeled
+    for name, entries in outputs.items():
+        write_list(entries, root / name)
+    (root / 'classes.txt').write_text(''.join(f'{c}\n' for c in cfg.classes))
+    annotations = {'width': cfg.width, 'height': cfg.height, 'fps': cfg.fps, 'num_frames': cfg.num_frames,
+                   'sample_rate': cfg.sample_rate, 'box_format': 'xyxy_pixels', 'classes': cfg.classes,
+                   'videos': videos}
+    (root / 'annotations.json').write_text(json.dumps(annotations))
+
+    files = {rel: _sha256(root / rel) for rel in
+             sorted([*videos, *outputs, 'classes.txt', 'annotations.json'])}
+    for stale in set(old_files) - set(files):
+        (root / stale).unlink(missing_ok=True)
+    content_hash = hashlib.sha256(''.join(f'{r} {s}\n' for r, s in files.items()).encode()).hexdigest()
+    manifest = {'format_version': FORMAT_VERSION, 'params': _params(cfg), 'files': files,
+                'content_hash': content_hash}
+    tmp = root / f'.{MANIFEST}.tmp'
+    tmp.write_text(json.dumps(manifest, indent=1))
+    os.replace(tmp, root / MANIFEST)
+    return dict(manifest, reused=False)
+
+
+def load_annotations(root: str | os.PathLike) -> dict[str, Any]:
+    """Load a dataset's ground truth.
+
+    Args:
+        root: Dataset folder.
+
+    Returns:
+        ``{'width', 'height', 'fps', 'num_frames', 'sample_rate', 'box_format', 'classes', 'videos'}``
+        where ``videos[relpath]`` has ``split``, ``label``, ``shape``, ``timbre``, ``source_boxes``
+        (T lists ``[x1, y1, x2, y2]`` in pixels), ``source_onsets`` (frame indices; the audio burst
+        starts at ``frame / fps`` s) and ``distractors`` (list of ``{'shape', 'boxes', 'onsets'}``).
+    """
+    path = Path(root) / 'annotations.json'
+    if not path.is_file():
+        raise FileNotFoundError(f'{path} not found; generate the dataset with tools/data/synthetic/generate.py')
+    return json.loads(path.read_text())

@@ -1,0 +1,151 @@
+"""Tests of the synthetic audio-visual dataset: determinism, decodable files, ground truth, balance."""
+from collections import Counter
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from mmavssl.datasets.splits import read_list
+from mmavssl.datasets.synthetic import (ClipSpec, SyntheticAVConfig, generate_dataset, load_annotations,
+                                        render_clip, verify_dataset)
+
+TINY = SyntheticAVConfig(num_shapes=2, num_timbres=2, train_per_class=3, val_per_class=1, test_per_class=1,
+                         width=64, height=64, fps=12, duration=2.0, shots=(1, 2), distractor_pulses=True)
+
+
+@pytest.fixture(scope='module')
+def tiny_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A tiny dataset with out-of-sync flashing distractors (the hard case for ground truth)."""
+    root = tmp_path_factory.mktemp('synth') / 'set'
+    return root, generate_dataset(root, TINY)
+
+
+def _decode(path: Path) -> tuple[np.ndarray, np.ndarray, int]:
+    """Frames (T, H, W, 3) uint8, mono audio (N,) float and sample rate of a file."""
+    with av.open(str(path)) as c:
+        frames = np.stack([f.to_ndarray(format='rgb24') for f in c.decode(video=0)])
+    with av.open(str(path)) as c:
+        sr = c.streams.audio[0].codec_context.sample_rate
+        audio = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(audio=0)])
+    return frames, audio, sr
+
+
+def test_same_seed_same_bytes_other_seed_differs(tiny_set, tmp_path):
+    root, manifest = tiny_set
+    again = generate_dataset(tmp_path / 'again', TINY, workers=2)
+    assert not again['reused']
+    assert again['content_hash'] == manifest['content_hash']
+    assert again['files'] == manifest['files']
+    other = generate_dataset(tmp_path / 'other', SyntheticAVConfig(**{**TINY.__dict__, 'seed': 1}))
+    assert other['content_hash'] != manifest['content_hash']
+    assert (tmp_path / 'again' / 'annotations.json').read_bytes() == (root / 'annotations.json').read_bytes()
+
+
+def test_layout_lists_and_class_balance(tiny_set):
+    root, manifest = tiny_set
+    classes = (root / 'classes.txt').read_text().split()
+    assert classes == ['circle_low_tone', 'circle_high_tone', 'square_low_tone', 'square_high_tone']
+    train = read_list(root / 'train_all.txt', num_classes=4)
+    assert Counter(e.label for e in train) == {c: 3 for c in range(4)}
+    for name, per_class in [('val.txt', 1), ('test.txt', 1)]:
+        assert Counter(e.label for e in read_list(root / name)) == {c: per_class for c in range(4)}
+    for k in TINY.shots:
+        labeled = read_list(root / f'train_labeled_{k}shot.txt')
+        unlabeled = read_list(root / f'train_unlabeled_{k}shot.txt')
+        assert Counter(e.label for e in labeled) == {c: k for c in range(4)}
+        assert not {e.path for e in labeled} & {e.path for e in unlabeled}
+        assert sorted(labeled + unlabeled) == sorted(train)
+    for entry in train:
+        assert classes[entry.label] in entry.path and (root / entry.path).is_file()
+    assert len(manifest['files']) == 4 * 5 + 3 + 2 * len(TINY.shots) + 2  # videos, lists, classes + annotations
+
+
+def test_files_decode_with_aligned_audio(tiny_set):
+    root, _ = tiny_set
+    ann = load_annotations(root)
+    rel = sorted(ann['videos'])[0]
+    v = ann['videos'][rel]
+    frames, audio, sr = _decode(root / rel)
+    assert frames.shape == (TINY.num_frames, 64, 64, 3) and sr == TINY.sample_rate
+    assert len(audio) >= TINY.num_samples
+    spec = ClipSpec(v['split'], v['label'], int(rel[-8:-4]))
+    clip = render_clip(TINY, spec)
+    assert np.abs(frames.astype(float) - clip.frames).mean() < 3  # lossy H.264, near-lossless crf
+    # Lag of the decoded audio against the rendered waveform: 0 means the AAC priming was compensated.
+    ref = clip.audio
+    dec = audio[:len(ref)]
+    xc = np.fft.irfft(np.fft.rfft(dec, 2 * len(ref)) * np.conj(np.fft.rfft(ref, 2 * len(ref))))
+    lags = np.r_[np.arange(0, 2048), np.arange(-2048, 0)]
+    lag = lags[np.argmax(np.r_[xc[:2048], xc[-2048:]])]
+    assert lag == 0
+    assert np.corrcoef(dec, ref)[0, 1] > 0.9
+
+
+def _box_brightness(frames: np.ndarray, boxes: list) -> np.ndarray:
+    """Mean luminance (T,) inside each frame's box."""
+    out = []
+    for img, (x1, y1, x2, y2) in zip(frames, boxes):
+        patch = img[int(y1):int(np.ceil(y2)), int(x1):int(np.ceil(x2))].astype(float)
+        out.append(patch.mean())
+    return np.array(out)
+
+
+def test_labelled_source_is_the_object_synchronised_with_the_sound(tiny_set):
+    root, _ = tiny_set
+    ann = load_annotations(root)
+    fps, sr = ann['fps'], ann['sample_rate']
+    source_corr, distractor_corr = [], []
+    for rel, v in ann['videos'].items():
+        frames, audio, _ = _decode(root / rel)
+        # Audio energy in the first 40 ms after each frame's time stamp (flash and burst both decay ~120 ms).
+        env = np.array([np.sqrt(np.mean(audio[int(i / fps * sr):int((i / fps + 0.04) * sr)]**2))
+                        for i in range(len(frames))])
+        source_corr.append(np.corrcoef(env, _box_brightness(frames, v['source_boxes']))[0, 1])
+        assert len(v['source_boxes']) == len(frames)
+        assert v['distractors'] and all(d['shape'] != v['shape'] for d in v['distractors'])
+        distractor_corr += [np.corrcoef(env, _box_brightness(frames, d['boxes']))[0, 1] for d in v['distractors']]
+    assert min(source_corr) > 0.9, source_corr
+    assert np.median(distractor_corr) < 0.2, distractor_corr
+    assert np.mean(np.array(distractor_corr) < min(source_corr)) > 0.9
+
+
+def test_class_factors_label_the_sounding_object_and_timbre(tiny_set):
+    root, _ = tiny_set
+    ann = load_annotations(root)
+    for v in ann['videos'].values():
+        assert ann['classes'][v['label']] == f'{v["shape"]}_{v["timbre"]}'
+        boxes = np.array(v['source_boxes'])
+        assert (boxes[:, 0] < boxes[:, 2]).all() and (boxes[:, 1] < boxes[:, 3]).all()
+        assert boxes.min() >= 0 and boxes[:, 2].max() <= 64 and boxes[:, 3].max() <= 64
+        # The source swells at its events: boxes are larger at onset frames than on average.
+        area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+        assert area[v['source_onsets']].mean() > area.mean()
+
+
+def test_reuse_refuse_and_overwrite(tiny_set, tmp_path):
+    root, manifest = tiny_set
+    assert generate_dataset(root, TINY)['reused']
+    assert verify_dataset(root, TINY) and not verify_dataset(root, SyntheticAVConfig())
+    target = tmp_path / 'mine'
+    target.mkdir()
+    (target / 'notes.txt').write_text('user file')
+    with pytest.raises(FileExistsError, match='--overwrite'):
+        generate_dataset(target, TINY)
+    small = SyntheticAVConfig(**{**TINY.__dict__, 'train_per_class': 2, 'shots': (1,)})
+    generate_dataset(target, TINY, overwrite=True)
+    rel = next(r for r in manifest['files'] if r.endswith('.mp4'))
+    (target / rel).write_bytes(b'broken')  # a damaged set is neither reused nor silently replaced
+    with pytest.raises(FileExistsError):
+        generate_dataset(target, TINY)
+    result = generate_dataset(target, small, overwrite=True)
+    assert not result['reused'] and verify_dataset(target, small)
+    assert (target / 'notes.txt').read_text() == 'user file'
+    assert not (target / 'train_labeled_2shot.txt').exists()  # stale outputs of the old set are removed
+
+
+@pytest.mark.parametrize('bad', [dict(width=63), dict(num_shapes=1), dict(sample_rate=4000),
+                                 dict(shots=(5,), train_per_class=3)])
+def test_invalid_config_raises(bad):
+    with pytest.raises(ValueError, match='SyntheticAVConfig'):
+        SyntheticAVConfig(**{**TINY.__dict__, **bad})
