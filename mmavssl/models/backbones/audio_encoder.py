@@ -57,6 +57,8 @@ class AudioEncoder(BaseModule):
         if output not in ('cls', 'mean'):
             raise ValueError(f"output must be 'cls' or 'mean', got {output!r}")
         self.patch_size = patch_size
+        self.input_length = input_length
+        self.num_mel_bins = num_mel_bins
         self.stride = (stride, stride) if isinstance(stride, int) else tuple(stride)
         self.output = output
         self.with_cp = with_cp

@@ -115,6 +115,8 @@ class VideoViT(BaseModule):
         self.embed_dims = embed_dims
         self.output = output
         self.with_cp = with_cp
+        self.num_frames = num_frames
+        self.img_size = img_size
         self.grid = (num_frames // tubelet_size, img_size // patch_size, img_size // patch_size)
         t0, h0, w0 = self.grid
 

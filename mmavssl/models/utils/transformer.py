@@ -22,7 +22,8 @@ def drop_path_rates(drop_path_rate: float, depth: int) -> list:
     Returns:
         ``depth`` floats.
     """
-    return [x.item() for x in torch.linspace(0, drop_path_rate, depth)]
+    # plain Python so that models can be built on the meta device (FLOP counting)
+    return [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
 
 
 def make_vit_blocks(embed_dims: int, depth: int, num_heads: int, mlp_ratio: float = 4.0,
