@@ -1,5 +1,4 @@
 """Checkpoint conversion: identical outputs where the source architecture is equivalent."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -23,14 +22,10 @@ def _load_strict(model: torch.nn.Module, state_dict: dict) -> None:
 
 
 def _mmaction_vit_class():
-    """mmaction2's VisionTransformer, imported from its file (``mmaction.models`` needs the drn shim)."""
-    import mmavssl  # noqa: F401  (installs the drn shim before mmaction.models is touched)
-    spec = importlib.util.find_spec('mmaction')
-    path = Path(next(iter(spec.submodule_search_locations))) / 'models/backbones/vit_mae.py'
-    module_spec = importlib.util.spec_from_file_location('_mmaction_vit_mae', path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module.VisionTransformer
+    """mmaction2's VisionTransformer; importing ``mmaction.models`` needs mmavssl's drn shim first."""
+    import mmavssl  # noqa: F401
+    from mmaction.models.backbones.vit_mae import VisionTransformer
+    return VisionTransformer
 
 
 def test_timm_vit_inflated_equals_image_model():
