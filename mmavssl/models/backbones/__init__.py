@@ -1,1 +1,6 @@
-"""mmavssl.models.backbones."""
+"""Backbones: the video ViT (divided / joint space-time) and the spectrogram ViT."""
+from .audio_encoder import AudioEncoder
+from .divided_st_block import DividedSTBlock
+from .video_vit import TubeletEmbed, VideoViT
+
+__all__ = ['AudioEncoder', 'DividedSTBlock', 'TubeletEmbed', 'VideoViT']

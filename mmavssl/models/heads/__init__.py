@@ -1,1 +1,5 @@
-"""mmavssl.models.heads."""
+"""Classification heads."""
+from .fusion_head import FusionHead
+from .linear_head import LinearClsHead
+
+__all__ = ['FusionHead', 'LinearClsHead']

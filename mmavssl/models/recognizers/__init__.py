@@ -1,1 +1,5 @@
 """mmavssl.models.recognizers."""
+from .av_recognizer import AVRecognizer
+from .video_recognizer import VideoRecognizer
+
+__all__ = ['AVRecognizer', 'VideoRecognizer']
