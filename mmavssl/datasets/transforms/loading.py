@@ -3,7 +3,7 @@
 Time axis: frame ``k`` of a video starts at ``k / fps`` seconds after the first video frame (decord's own
 timestamps are unusable for AVI files). A clip with frame indices ``inds`` covers
 ``[min(inds) / fps, (max(inds) + 1) / fps)``; its waveform is the audio of exactly that span, read at its
-presentation time (audio pts minus video start pts), down-mixed to mono by FFmpeg and resampled with
+presentation time (audio pts minus video start pts), averaged over channels and resampled with
 ``torchaudio.functional.resample`` (no delay, so sample ``j`` is at time ``j / sample_rate`` exactly).
 """
 import os.path as osp
@@ -80,7 +80,7 @@ def read_audio(path: str, t_start: float, t_end: float, mono: bool = True,
         path: Any file FFmpeg reads (video with audio, wav, ...).
         t_start: Span start in seconds on the video time axis.
         t_end: Span end in seconds.
-        mono: Down-mix to one channel (FFmpeg's down-mix matrix).
+        mono: Average the channels.
         time_origin: Seconds of the container's clock that correspond to ``t = 0``; ``None`` uses the first
             video stream's start time (0 for audio-only files).
 
@@ -108,7 +108,7 @@ def read_audio(path: str, t_start: float, t_end: float, mono: bool = True,
         seek_to = lo + time_origin
         if seek_to > stream_start + 1.0:
             container.seek(int(seek_to / stream.time_base), stream=stream, backward=True)
-        resampler = av.AudioResampler(format='fltp', layout='mono' if mono else None)
+        resampler = av.AudioResampler(format='fltp')
         chunks: List[np.ndarray] = []
         start: Optional[float] = None
         decoded = 0
@@ -128,7 +128,9 @@ def read_audio(path: str, t_start: float, t_end: float, mono: bool = True,
             raise BadVideoError(path, f'audio stream cannot be decoded ({err}); re-encode the file') from err
     if start is None or not chunks:
         return np.zeros((1, 0), np.float32), stream.codec_context.sample_rate or 16000, 0.0
-    return np.concatenate(chunks, axis=1).astype(np.float32), rate, start
+    waveform = np.concatenate(chunks, axis=1).astype(np.float32)
+    # Channel mean rather than FFmpeg's down-mix matrix, whose gain depends on the layout (5.1 -> 3.4x).
+    return (waveform.mean(0, keepdims=True) if mono else waveform), rate, start
 
 
 def slice_span(waveform: np.ndarray, start: float, t_start: float, t_end: float,
