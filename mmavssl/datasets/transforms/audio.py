@@ -61,7 +61,7 @@ class AudioFbank(BaseTransform):
         Returns:
             (target_length, num_mel_bins) float32.
         """
-        wav = waveform.reshape(-1, waveform.shape[-1]).mean(0, keepdim=True)
+        wav = (waveform if waveform.dim() > 1 else waveform[None]).mean(0, keepdim=True)
         wav = wav - wav.mean()
         # kaldi.fbank needs at least one full window; an empty or tiny clip becomes one silent window.
         min_len = int(sample_rate * self.frame_length / 1000)
