@@ -47,7 +47,7 @@ class AVVideoDataset(BaseActionDataset):
     Args:
         ann_file: The list file.
         pipeline: Transforms.
-        data_prefix: ``dict(video=root, audio=None | wav root)``.
+        data_prefix: ``dict(video=root, audio='' | wav root)`` ('' = read audio from the video).
         classes_file: Optional class-name file; labels are checked against its length.
         num_classes: Number of classes when there is no ``classes_file``.
         require_label: Reject lines without a label.
@@ -71,7 +71,7 @@ class AVVideoDataset(BaseActionDataset):
         self.delimiter = delimiter
         self._pending_bad: List[str] = []
         self._bad_total = 0
-        prefix = dict(video='', audio=None)
+        prefix = dict(video='', audio='')
         prefix.update(data_prefix or {})
         metainfo = kwargs.pop('metainfo', None) or {}
         if self.class_names is not None:
@@ -127,7 +127,8 @@ class AVVideoDataset(BaseActionDataset):
 
     def _check_files_exist(self) -> None:
         """Test mode: raise listing every missing video or wav."""
-        missing = [path for info in self.data_list
+        # data_list is emptied when serialize_data=True, so read the infos back one by one.
+        missing = [path for info in map(self.get_data_info, range(len(self)))
                    for path in (info['filename'], info.get('audio_path')) if path and not osp.isfile(path)]
         if missing:
             listed = '\n  '.join(missing[:_MAX_LISTED])
