@@ -84,7 +84,7 @@ def test_strict_training_raises_naming_the_file(root):
 
 
 def test_test_mode_lists_missing_files_and_raises_on_corrupt(root):
-    with pytest.raises(FileNotFoundError, match=r'2 file\(s\).*missing_a.mkv\n  .*missing_b.mkv'):
+    with pytest.raises(FileNotFoundError, match=r'(?s)2 file\(s\).*missing_a.mkv\n  .*missing_b.mkv'):
         AVVideoDataset(write(root, 'missing_a.mkv 0\ngood0.mkv 0\nmissing_b.mkv 0\n'), PIPE,
                        data_prefix=dict(video=str(root)), test_mode=True)
     ds = AVVideoDataset(write(root, 'corrupt.mkv 0\n'), PIPE, data_prefix=dict(video=str(root)), test_mode=True)
