@@ -19,9 +19,10 @@ class LabeledUnlabeledSampler(Sampler):
           epoch), padded by wrapping to a multiple of ``world_size * n_unlabeled`` so every unlabeled sample
           is seen at least once; step ``s`` hands the ``s``-th chunk of ``world_size * n_unlabeled`` indices
           out rank by rank (no overlap between ranks).
-        * The labeled set cycles: an endless stream of permutations (pass ``p`` seeded by ``seed`` and ``p``)
-          of which every step consumes ``world_size * n_labeled`` consecutive entries, again split by rank. The
-          stream position depends only on the global step, so it continues across epochs.
+        * The labeled set cycles: an endless series of permutations (pass ``p`` seeded by ``seed`` and ``p``),
+          each read in chunks of ``world_size * n_labeled`` (the last chunk wraps inside its permutation), one
+          chunk per step, split by rank. The position depends only on the global step, so it continues across
+          epochs, and ranks never share a labeled sample within a step while the chunk fits the labeled set.
         * Everything is a function of ``(seed, epoch, step)``, so resuming is exact: ``set_epoch(epoch,
           start_batch)`` makes the next iteration start at that batch, identical to having iterated there.
 
@@ -77,16 +78,18 @@ class LabeledUnlabeledSampler(Sampler):
             return np.arange(n)
         return np.random.default_rng([self.seed, *key]).permutation(n)
 
-    def _labeled(self, first: int, count: int) -> np.ndarray:
-        """Entries ``[first, first + count)`` of the endless labeled stream."""
-        n = self.num_labeled_total
-        positions = np.arange(first, first + count)
-        passes = positions // n
-        out = np.empty(count, np.int64)
-        for p in np.unique(passes):
-            sel = passes == p
-            out[sel] = self._perm(n, int(p), 1)[positions[sel] % n]
-        return out
+    def _labeled(self, global_step: int) -> np.ndarray:
+        """This rank's labeled indices at ``global_step``.
+
+        A pass is one permutation of the labeled set read in chunks of ``world_size * n_labeled``; the last
+        chunk of a pass wraps around inside the same permutation, so the ranks of one step never share a
+        sample (unless the chunk is larger than the labeled set).
+        """
+        n, chunk = self.num_labeled_total, self.world_size * self.n_labeled
+        steps_per_pass = math.ceil(n / chunk)
+        pass_idx, step_in_pass = divmod(global_step, steps_per_pass)
+        first = step_in_pass * chunk + self.rank * self.n_labeled
+        return self._perm(n, pass_idx, 1)[np.arange(first, first + self.n_labeled) % n]
 
     def __iter__(self) -> Iterator[int]:
         """Indices of this rank's remaining batches of the current epoch, labeled first in each batch."""
@@ -94,11 +97,9 @@ class LabeledUnlabeledSampler(Sampler):
         chunk_u = self.world_size * self.n_unlabeled
         unlabeled = self._perm(self.num_unlabeled_total, self.epoch, 0)
         unlabeled = np.resize(unlabeled, bpe * chunk_u)  # wraps around to pad the last step
-        chunk_l = self.world_size * self.n_labeled
         start, self.start_batch = self.start_batch, 0
         for step in range(start, bpe):
-            global_step = self.epoch * bpe + step
-            lab = self._labeled(global_step * chunk_l + self.rank * self.n_labeled, self.n_labeled)
+            lab = self._labeled(self.epoch * bpe + step)
             unl = unlabeled[step * chunk_u + self.rank * self.n_unlabeled:][:self.n_unlabeled]
             yield from lab.tolist()
             yield from (unl + self.num_labeled_total).tolist()
