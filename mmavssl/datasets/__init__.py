@@ -1,3 +1,8 @@
-"""Datasets, samplers and transforms of mmavssl."""
-from . import transforms  # noqa: F401
-from . import splits, synthetic  # noqa: F401
+"""Datasets, samplers, transforms, splits and the synthetic dataset of mmavssl."""
+from . import splits, synthetic, transforms  # noqa: F401
+from .av_dataset import AVVideoDataset, UnlabeledAVVideoDataset, count_bad_files
+from .errors import BadVideoError
+from .samplers import LabeledUnlabeledSampler
+
+__all__ = ['AVVideoDataset', 'UnlabeledAVVideoDataset', 'LabeledUnlabeledSampler', 'BadVideoError',
+           'count_bad_files']

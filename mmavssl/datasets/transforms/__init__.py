@@ -1,4 +1,11 @@
 """Audio-visual transforms (registered in ``TRANSFORMS``)."""
+from .audio import AudioFbank, SpecAugment
+from .formatting import PackAVInputs
+from .loading import AVDecode, AVInit
 from .localization import FNACSpectrogram, LocAudioWindow, load_av_sample
+from .rand_augment import ClipRandAugment
+from .temporal_warp import TemporalWarp, warp_index
+from .wrappers import MultiBranchAV
 
-__all__ = ['FNACSpectrogram', 'LocAudioWindow', 'load_av_sample']
+__all__ = ['AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
+           'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow', 'load_av_sample']

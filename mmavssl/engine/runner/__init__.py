@@ -1,1 +1,4 @@
 """Loops of mmavssl (registered in ``LOOPS``)."""
+from .semi_train_loop import SemiIterBasedTrainLoop
+
+__all__ = ['SemiIterBasedTrainLoop']

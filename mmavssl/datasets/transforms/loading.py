@@ -1,0 +1,250 @@
+"""Synchronized audio-visual decoding: frames with decord, the audio of the same time span with PyAV.
+
+Time axis: frame ``k`` of a video starts at ``k / fps`` seconds after the first video frame (decord's own
+timestamps are unusable for AVI files). A clip with frame indices ``inds`` covers
+``[min(inds) / fps, (max(inds) + 1) / fps)``; its waveform is the audio of exactly that span, read at its
+presentation time (audio pts minus video start pts), averaged over channels and resampled with
+``torchaudio.functional.resample`` (no delay, so sample ``j`` is at time ``j / sample_rate`` exactly).
+"""
+import os.path as osp
+from typing import List, Optional, Tuple
+
+import av
+import decord
+import numpy as np
+import torch
+import torchaudio.functional as AF
+from mmcv.transforms import BaseTransform
+
+from mmavssl.registry import TRANSFORMS
+from ..errors import BadVideoError
+
+MISSING_AUDIO_POLICIES = ('zeros', 'raise', 'skip')
+# Decoded on both sides of the requested span so that the resampling filter sees real signal at the edges.
+_AUDIO_MARGIN_S = 0.1
+
+
+def _open_video(path: str, num_threads: int) -> decord.VideoReader:
+    """Open ``path`` with decord or raise :class:`BadVideoError` naming the file."""
+    if not osp.isfile(path):
+        raise BadVideoError(path, 'file not found; check data_prefix and the annotation file')
+    try:
+        reader = decord.VideoReader(path, num_threads=num_threads)
+    except Exception as err:  # decord raises its own DECORDError and RuntimeError subclasses
+        raise BadVideoError(path, f'cannot be read as a video ({err}); re-encode or remove it') from err
+    if len(reader) == 0 or reader.get_avg_fps() <= 0:
+        raise BadVideoError(path, 'has no decodable video frames; re-encode or remove it')
+    return reader
+
+
+@TRANSFORMS.register_module()
+class AVInit(BaseTransform):
+    """Open a video with decord and record its length and frame rate.
+
+    Required keys: ``filename``. Added keys: ``video_reader``, ``total_frames``, ``avg_fps``.
+
+    Args:
+        num_threads: decord decoding threads per reader.
+
+    Raises:
+        BadVideoError: missing, unreadable or empty video.
+    """
+
+    def __init__(self, num_threads: int = 1) -> None:
+        self.num_threads = num_threads
+
+    def transform(self, results: dict) -> dict:
+        """Open ``results['filename']``.
+
+        Args:
+            results: The sample dict.
+
+        Returns:
+            ``results`` with the reader and its metadata.
+        """
+        reader = _open_video(results['filename'], self.num_threads)
+        results['video_reader'] = reader
+        results['total_frames'] = len(reader)
+        results['avg_fps'] = float(reader.get_avg_fps())
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(num_threads={self.num_threads})'
+
+
+def read_audio(path: str, t_start: float, t_end: float, mono: bool = True,
+               time_origin: Optional[float] = None) -> Tuple[Optional[np.ndarray], int, float]:
+    """Decode the audio of ``[t_start, t_end)`` (plus a small margin) at its native sample rate.
+
+    Args:
+        path: Any file FFmpeg reads (video with audio, wav, ...).
+        t_start: Span start in seconds on the video time axis.
+        t_end: Span end in seconds.
+        mono: Average the channels.
+        time_origin: Seconds of the container's clock that correspond to ``t = 0``; ``None`` uses the first
+            video stream's start time (0 for audio-only files).
+
+    Returns:
+        ``(waveform, sample_rate, start)``: float32 array (C, N) whose first sample is at ``start`` seconds on
+        the video time axis, or ``(None, 0, 0.0)`` when the file has no audio stream.
+
+    Raises:
+        BadVideoError: the file cannot be opened or its audio cannot be decoded.
+    """
+    try:
+        container = av.open(path)
+    except Exception as err:  # PyAV raises FileNotFoundError, InvalidDataError and other FFmpegErrors
+        raise BadVideoError(path, f'cannot be opened by FFmpeg ({err})') from err
+    with container:
+        if not container.streams.audio:
+            return None, 0, 0.0
+        stream = container.streams.audio[0]
+        if time_origin is None:
+            video = container.streams.video
+            time_origin = (float(video[0].start_time * video[0].time_base)
+                           if video and video[0].start_time is not None else 0.0)
+        stream_start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+        lo, hi = t_start - _AUDIO_MARGIN_S, t_end + _AUDIO_MARGIN_S
+        seek_to = lo + time_origin
+        if seek_to > stream_start + 1.0:
+            container.seek(int(seek_to / stream.time_base), stream=stream, backward=True)
+        resampler = av.AudioResampler(format='fltp')
+        chunks: List[np.ndarray] = []
+        start: Optional[float] = None
+        decoded = 0
+        try:
+            for frame in container.decode(stream):
+                if start is None:
+                    first_pts = frame.pts if frame.pts is not None else stream.start_time or 0
+                    start = float(first_pts * stream.time_base) - time_origin
+                    rate = frame.sample_rate
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray())
+                    decoded += out.samples
+                if start + decoded / rate >= hi:
+                    break
+            chunks.extend(out.to_ndarray() for out in resampler.resample(None))
+        except av.FFmpegError as err:
+            raise BadVideoError(path, f'audio stream cannot be decoded ({err}); re-encode the file') from err
+    if start is None or not chunks:
+        return np.zeros((1, 0), np.float32), stream.codec_context.sample_rate or 16000, 0.0
+    waveform = np.concatenate(chunks, axis=1).astype(np.float32)
+    # Channel mean rather than FFmpeg's down-mix matrix, whose gain depends on the layout (5.1 -> 3.4x).
+    return (waveform.mean(0, keepdims=True) if mono else waveform), rate, start
+
+
+def slice_span(waveform: np.ndarray, start: float, t_start: float, t_end: float,
+               sample_rate: int) -> np.ndarray:
+    """Cut ``[t_start, t_end)`` out of a waveform that starts at ``start`` seconds, zero-padding gaps.
+
+    Args:
+        waveform: (C, N) samples at ``sample_rate``; sample ``j`` is at ``start + j / sample_rate``.
+        start: Time of the first sample.
+        t_start: Span start in seconds.
+        t_end: Span end in seconds.
+        sample_rate: Samples per second.
+
+    Returns:
+        (C, round((t_end - t_start) * sample_rate)) float32; zeros where the audio does not reach.
+    """
+    length = int(round((t_end - t_start) * sample_rate))
+    first = int(round((t_start - start) * sample_rate))
+    out = np.zeros((waveform.shape[0], length), np.float32)
+    src_lo, src_hi = max(first, 0), min(first + length, waveform.shape[1])
+    if src_hi > src_lo:
+        out[:, src_lo - first:src_hi - first] = waveform[:, src_lo:src_hi]
+    return out
+
+
+@TRANSFORMS.register_module()
+class AVDecode(BaseTransform):
+    """Decode the sampled frames and, per clip, the audio covering the same time span.
+
+    Required keys: ``filename``, ``video_reader``, ``avg_fps``, ``frame_inds``, ``clip_len``, ``num_clips``;
+    optional ``audio_path`` (a pre-extracted wav read instead of the video's audio stream).
+    Added keys: ``imgs`` (list of (H, W, 3) uint8 frames, clip-major), ``original_shape``, ``img_shape``,
+    ``waveforms`` (float32 (num_clips, C, S)), ``audio_sample_rate``, ``audio_valid``, ``clip_spans``
+    ((num_clips, 2) seconds). Removes ``video_reader``.
+
+    Use ``SampleFrames(out_of_bound_opt='repeat_last')`` so that a clip longer than the video keeps monotone
+    indices; its audio then covers the real part and zero-pads the rest.
+
+    Args:
+        sample_rate: Output audio rate in Hz.
+        mono: Down-mix to one channel.
+        missing_audio: Policy for a file without an audio stream: ``'zeros'`` (silent waveform and
+            ``audio_valid=False``), ``'raise'`` (error naming the file) or ``'skip'`` (a
+            :class:`BadVideoError` the dataset turns into a counted skip during training); ``'raise'`` raises
+            a plain ``RuntimeError`` that no dataset policy swallows.
+        decode_audio: Set False for a video-only pipeline (no ``waveforms``; ``audio_valid`` False).
+    """
+
+    def __init__(self, sample_rate: int = 16000, mono: bool = True, missing_audio: str = 'zeros',
+                 decode_audio: bool = True) -> None:
+        if missing_audio not in MISSING_AUDIO_POLICIES:
+            raise ValueError(f'missing_audio={missing_audio!r}; choose one of {MISSING_AUDIO_POLICIES}')
+        if sample_rate <= 0:
+            raise ValueError(f'sample_rate must be positive, got {sample_rate}')
+        self.sample_rate = sample_rate
+        self.mono = mono
+        self.missing_audio = missing_audio
+        self.decode_audio = decode_audio
+
+    def transform(self, results: dict) -> dict:
+        """Decode frames and audio.
+
+        Args:
+            results: The sample dict after ``AVInit`` and ``SampleFrames``.
+
+        Returns:
+            ``results`` with frames, per-clip waveforms and spans.
+        """
+        reader = results.pop('video_reader')
+        path = results['filename']
+        inds = np.asarray(results['frame_inds']).reshape(-1).astype(np.int64)
+        try:
+            frames = reader.get_batch(inds).asnumpy()
+        except Exception as err:  # decord errors on truncated or corrupt streams
+            raise BadVideoError(path, f'frames {inds.min()}..{inds.max()} cannot be decoded ({err})') from err
+        results['imgs'] = list(frames)
+        results['original_shape'] = results['img_shape'] = frames.shape[1:3]
+
+        fps = results['avg_fps']
+        clips = inds.reshape(results['num_clips'], -1)
+        spans = np.stack([clips.min(1) / fps, (clips.max(1) + 1) / fps], axis=1)
+        results['clip_spans'] = spans
+        results['audio_sample_rate'] = self.sample_rate
+        if self.decode_audio:
+            results['waveforms'], results['audio_valid'] = self._audio(results, spans)
+        else:
+            results['audio_valid'] = False
+        return results
+
+    def _audio(self, results: dict, spans: np.ndarray) -> Tuple[np.ndarray, bool]:
+        """Read, resample and cut the audio of every clip span; apply the missing-audio policy."""
+        source = results.get('audio_path') or results['filename']
+        if results.get('audio_path') and not osp.isfile(source):
+            raise BadVideoError(source, 'pre-extracted audio not found; run tools/data/extract_audio.py or '
+                                        'drop the audio prefix from data_prefix')
+        origin = 0.0 if results.get('audio_path') else None
+        waveform, rate, start = read_audio(source, float(spans[:, 0].min()), float(spans[:, 1].max()),
+                                           self.mono, origin)
+        channels = 1 if self.mono or waveform is None else waveform.shape[0]
+        if waveform is None:
+            if self.missing_audio != 'zeros':
+                error = BadVideoError(source, 'has no audio stream; use missing_audio="zeros" to train on it '
+                                              'with audio_valid=False, or remove it from the list')
+                # 'skip' lets the dataset count and skip it; 'raise' must stop training, so not a BadVideoError.
+                raise error if self.missing_audio == 'skip' else RuntimeError(str(error))
+            lengths = np.round((spans[:, 1] - spans[:, 0]) * self.sample_rate).astype(int)
+            return np.zeros((len(spans), channels, int(lengths.max())), np.float32), False
+        if rate != self.sample_rate and waveform.shape[1] > 0:
+            waveform = AF.resample(torch.from_numpy(waveform), rate, self.sample_rate).numpy()
+        clips = [slice_span(waveform, start, t0, t1, self.sample_rate) for t0, t1 in spans]
+        # Clips of equal duration can differ by one sample through rounding; pad to a common length.
+        length = max(c.shape[1] for c in clips)
+        return np.stack([np.pad(c, ((0, 0), (0, length - c.shape[1]))) for c in clips]), True
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(sample_rate={self.sample_rate}, mono={self.mono}, '
+                f'missing_audio={self.missing_audio!r}, decode_audio={self.decode_audio})')

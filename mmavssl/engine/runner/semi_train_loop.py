@@ -1,0 +1,115 @@
+"""``SemiIterBasedTrainLoop``: iteration-based training that resumes by telling the sampler to skip."""
+import logging
+from typing import Dict, List, Sequence, Union
+
+from mmengine.logging import print_log
+from mmengine.runner import IterBasedTrainLoop
+from torch.utils.data import DataLoader
+
+from mmavssl.datasets.av_dataset import count_bad_files
+from mmavssl.registry import LOOPS
+
+
+class _EpochIterator:
+    """Endless iterator over a dataloader that tracks the sampler epoch and can jump to any batch.
+
+    Unlike mmengine's ``_InfiniteDataloaderIterator`` it is lazy (no workers start until the first batch)
+    and ``skip(n)`` moves a sampler with ``set_epoch(epoch, start_batch)`` and ``batches_per_epoch`` without
+    decoding the skipped batches.
+    """
+
+    def __init__(self, dataloader: DataLoader) -> None:
+        self.dataloader = dataloader
+        self.sampler = dataloader.batch_sampler.sampler if dataloader.batch_sampler else dataloader.sampler
+        self.epoch = 0
+        self._iterator = None
+        self._fast_forward = 0
+
+    def can_skip(self) -> bool:
+        """Whether the sampler supports skipping without decoding."""
+        return hasattr(self.sampler, 'batches_per_epoch') and hasattr(self.sampler, 'set_epoch')
+
+    def skip(self, num_batches: int) -> None:
+        """Position the iterator ``num_batches`` batches after the start of training.
+
+        Args:
+            num_batches: Batches already trained on.
+        """
+        self.epoch, start = divmod(num_batches, self.sampler.batches_per_epoch)
+        self.sampler.set_epoch(self.epoch, start)
+        self._iterator = None
+        # mmengine's run() then calls next() num_batches times to fast-forward; answer those without data.
+        self._fast_forward = num_batches
+
+    def __iter__(self) -> '_EpochIterator':
+        return self
+
+    def __next__(self) -> Union[dict, list, None]:
+        if self._fast_forward:
+            self._fast_forward -= 1
+            return None
+        if self._iterator is None:
+            self._iterator = iter(self.dataloader)
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            self.epoch += 1
+            if hasattr(self.sampler, 'set_epoch'):
+                self.sampler.set_epoch(self.epoch)
+            self._iterator = iter(self.dataloader)
+            return next(self._iterator)
+
+
+@LOOPS.register_module()
+class SemiIterBasedTrainLoop(IterBasedTrainLoop):
+    """mmengine's ``IterBasedTrainLoop`` with sampler-side resume and bad-video accounting.
+
+    * Resume: mmengine advances the dataloader ``iter`` times, decoding every skipped video; this loop calls
+      ``sampler.set_epoch(epoch, start_batch)`` instead (``LabeledUnlabeledSampler``), so resuming costs
+      nothing and yields exactly the batches an uninterrupted run would have seen. Samplers without that API
+      fall back to mmengine's behaviour with a warning.
+    * Bad data: videos the dataset skipped (metainfo ``bad_files``) are counted per sampler epoch and logged
+      as ``train/skipped_videos`` (this epoch, all ranks' own counts) with a warning naming each file.
+    * Checks that the dataloader ``batch_size`` equals the sampler's, so that batches keep the 1 : mu split.
+
+    Args:
+        *args: As :class:`mmengine.runner.IterBasedTrainLoop`.
+        **kwargs: As :class:`mmengine.runner.IterBasedTrainLoop`.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Replace mmengine's eager iterator (its workers shut down when it is dropped) with the lazy one.
+        self.dataloader_iterator = _EpochIterator(self.dataloader)
+        sampler_bs = getattr(self.dataloader_iterator.sampler, 'batch_size', None)
+        if sampler_bs is not None and self.dataloader.batch_size not in (None, sampler_bs):
+            raise ValueError(f'train_dataloader.batch_size={self.dataloader.batch_size} differs from the '
+                             f'sampler batch_size={sampler_bs}; set both to the same per-GPU batch size')
+        self.skipped: Dict[int, List[str]] = {}
+
+    def run(self) -> None:
+        """Launch training (resuming by sampler skip when possible)."""
+        if self._iter > 0:
+            if self.dataloader_iterator.can_skip():
+                print_log(f'Resuming: the sampler skips {self._iter} batches without decoding them',
+                          logger='current')
+                self.dataloader_iterator.skip(self._iter)
+            else:
+                print_log(f'{type(self.dataloader_iterator.sampler).__name__} cannot skip batches; resuming '
+                          f'decodes {self._iter} batches', logger='current', level=logging.WARNING)
+        return super().run()
+
+    def run_iter(self, data_batch: Sequence[dict]) -> None:
+        """Count skipped videos of this batch, then train on it.
+
+        Args:
+            data_batch: Batch from the dataloader.
+        """
+        bad = count_bad_files(data_batch)
+        epoch_bad = self.skipped.setdefault(self.dataloader_iterator.epoch, [])
+        for path in bad:
+            print_log(f'epoch {self.dataloader_iterator.epoch}: skipped bad video {path}', logger='current',
+                      level=logging.WARNING)
+        epoch_bad.extend(bad)
+        self.runner.message_hub.update_scalar('train/skipped_videos', len(epoch_bad))
+        super().run_iter(data_batch)
