@@ -1,1 +1,4 @@
 """mmavssl.models.recognizers."""
+from .semi_av import SemiSupervisedAVRecognizer
+
+__all__ = ['SemiSupervisedAVRecognizer']
