@@ -1,4 +1,7 @@
-"""Two gloo ranks over halves of each batch reach the same threshold state as one rank on whole batches."""
+"""Two gloo ranks over halves of each batch reach the same threshold state as one rank on whole batches.
+
+The ranks are spawned, not forked: a fork after the parent used its OpenMP pool can deadlock the child.
+"""
 import os
 import socket
 
@@ -32,6 +35,7 @@ def _make():
 
 
 def _worker(rank, world, port, out_dir):
+    torch.set_num_threads(1)
     dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
     thresholds = _make()
     _run(thresholds, rank, world)
@@ -43,7 +47,7 @@ def test_two_ranks_match_one_rank(tmp_path):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
-    mp.start_processes(_worker, args=(2, port, str(tmp_path)), nprocs=2, start_method='fork')
+    mp.start_processes(_worker, args=(2, port, str(tmp_path)), nprocs=2, start_method='spawn')
     single = _make()
     _run(single, 0, 1)
     assert single[0].selected_label.ne(-1).any()
