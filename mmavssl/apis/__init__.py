@@ -1,8 +1,9 @@
-"""High-level helpers: build a model from a config, load a checkpoint, predict."""
+"""High-level helpers: benchmark studies, sweeps and the README's main job."""
 from .benchmark import (BenchmarkEntry, RowSummary, RunRecord, entry_complexity, load_records, load_spec,
                         markdown_table, run_study, summarize, write_outputs)
+from .main_job import MainJob, MainJobConfig, format_summary, run_main_job
 from .sweep import SweepPoint, load_runs, plot_sweep, sweep_markdown, sweep_points
 
-__all__ = ['BenchmarkEntry', 'RowSummary', 'RunRecord', 'entry_complexity', 'load_records', 'load_spec',
+__all__ = ['MainJob', 'MainJobConfig', 'format_summary', 'run_main_job', 'BenchmarkEntry', 'RowSummary', 'RunRecord', 'entry_complexity', 'load_records', 'load_spec',
            'markdown_table', 'run_study', 'summarize', 'write_outputs', 'SweepPoint', 'load_runs', 'plot_sweep',
            'sweep_markdown', 'sweep_points']

@@ -1,0 +1,30 @@
+"""The README's main job: generate the synthetic dataset, train the localizer, train and test the supervised
+baseline and the ASL-guided semi-supervised model, and print both top-1 accuracies."""
+import argparse
+
+from mmavssl.apis import MainJobConfig, run_main_job
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line (every option defaults to the README's job)."""
+    defaults = MainJobConfig()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--data-root', default=defaults.data_root, help='synthetic dataset folder')
+    parser.add_argument('--work-dir', default=defaults.work_dir, help='root of all work dirs of the job')
+    parser.add_argument('--localizer-config', default=defaults.localizer_config)
+    parser.add_argument('--supervised-config', default=defaults.supervised_config)
+    parser.add_argument('--semi-config', default=defaults.semi_config)
+    parser.add_argument('--seed', type=int, default=defaults.seed)
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run the job; finished steps of an earlier run in the same work dir are reused."""
+    args = parse_args()
+    run_main_job(MainJobConfig(data_root=args.data_root, work_dir=args.work_dir,
+                               localizer_config=args.localizer_config, supervised_config=args.supervised_config,
+                               semi_config=args.semi_config, seed=args.seed))
+
+
+if __name__ == '__main__':
+    main()
