@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from mmavssl.apis.benchmark import read_test_metrics
 from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
@@ -32,7 +32,8 @@ class MainJobConfig:
         supervised_config: Labeled-only baseline (same labeled clips as the semi-supervised run).
         semi_config: The ASL-guided semi-supervised method.
         localizer_ckpt_key: Config key of the semi-supervised model that receives the localizer checkpoint.
-        seed: Training seed of every step.
+        seed: Seed of the dataset generator and of every training step.
+        synthetic: Overrides of :class:`SyntheticAVConfig` (e.g. a smaller set for tests).
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
         python: Interpreter for the subprocesses.
     """
@@ -43,6 +44,7 @@ class MainJobConfig:
     semi_config: str = 'configs/synthetic/asl_1shot.py'
     localizer_ckpt_key: str = 'model.localizer.checkpoint'
     seed: int = 0
+    synthetic: Dict[str, Any] = field(default_factory=dict)
     extra_train_args: List[str] = field(default_factory=list)
     python: str = sys.executable
 
@@ -144,7 +146,8 @@ class MainJob:
         total = 4
 
         def generate(step_dir: Path) -> dict:
-            manifest = generate_dataset(REPO_ROOT / cfg.data_root, SyntheticAVConfig(seed=cfg.seed))
+            synthetic = SyntheticAVConfig(**{**cfg.synthetic, 'seed': cfg.seed})
+            manifest = generate_dataset(REPO_ROOT / cfg.data_root, synthetic)
             return dict(data_root=cfg.data_root, content_hash=manifest['content_hash'],
                         reused=bool(manifest.get('reused')))
 

@@ -1,0 +1,54 @@
+"""The main job's orchestration, run end to end with the toy config standing in for the real ones."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from mmavssl.apis import MainJobConfig, format_summary, run_main_job
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
+from toolbox_testing import DATA_DIR, TOY_CONFIG  # noqa: E402
+
+TINY_DATA = dict(num_shapes=2, num_timbres=1, train_per_class=2, val_per_class=1, test_per_class=1, width=32,
+                 height=32, fps=8, duration=1.0, shots=(1,))
+
+
+@pytest.mark.slow
+def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('PYTHONPATH', str(DATA_DIR))
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
+                        localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
+                        semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
+                        synthetic=TINY_DATA)
+    lines = []
+    summary = run_main_job(cfg, echo=lines.append)
+
+    assert (tmp_path / 'data' / 'manifest.json').is_file()
+    loc_ckpt = summary['localizer']['checkpoint']
+    assert Path(loc_ckpt).is_file() and loc_ckpt.endswith('iter_8.pth')
+    for step in ('supervised', 'semi_supervised'):
+        assert 0.0 <= summary[step]['acc/top1'] <= 1.0
+        assert Path(summary[step]['checkpoint']).is_file()
+    # the localizer checkpoint reached the semi-supervised training as the configured key
+    semi_log = (tmp_path / 'job' / 'semi_supervised' / 'log.txt').read_text()
+    assert f'localizer_checkpoint={loc_ckpt}' in semi_log
+    assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
+    assert format_summary(summary) in '\n'.join(lines)
+    assert any(line.startswith('[4/4] semi_supervised: done') for line in lines)
+
+    # a rerun reuses every finished step and trains nothing
+    rerun = []
+    assert run_main_job(cfg, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
+    assert sum('finished earlier' in line for line in rerun) == 4
+    assert not any('tools/train.py' in line for line in rerun)
+
+
+def test_format_summary_reports_the_gain() -> None:
+    summary = dict(supervised={'config': 'a.py', 'acc/top1': 0.25, 'acc/mean1': 0.2},
+                   semi_supervised={'config': 'b.py', 'acc/top1': 0.5, 'acc/mean1': 0.45},
+                   seconds=dict(data=1.0, localizer=2.0, supervised=3.0, semi_supervised=4.0))
+    table = format_summary(summary)
+    assert '| 25.00 | 20.00 | 3 |' in table and '| 50.00 | 45.00 | 4 |' in table
+    assert '+25.00 points' in table and 'Total time 10 s' in table
