@@ -13,10 +13,10 @@ model = dict(
     cls_head=dict(num_classes={{_base_.num_classes}}))
 
 # AdamW (lr 1e-3, weight decay 0.05), 50 iterations of linear warm-up then cosine decay over max_iters of batch 8
-# (600 = 20 passes over train_all.txt), validation on val.txt every 100 iterations; the best checkpoint (val
+# (2000 = 67 passes over train_all.txt), validation on val.txt every 250 iterations; the best checkpoint (val
 # acc/top1) and the last one are kept.
-max_iters = 600
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=100)
+max_iters = 2000
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=250)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
@@ -26,7 +26,7 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_iters - 50, eta_min=1e-5, by_epoch=False, begin=50, end=max_iters),
 ]
 default_hooks = dict(logger=dict(interval=20),
-                     checkpoint=dict(interval=100, by_epoch=False, save_best='auto', max_keep_ckpts=1))
+                     checkpoint=dict(interval=250, by_epoch=False, save_best='auto', max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 randomness = dict(seed=0)

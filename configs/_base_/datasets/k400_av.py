@@ -3,7 +3,7 @@
 # --out-dir data/kinetics400` write it (docs/data_preparation.md). List paths are relative to the split's video
 # folder (videos_train / videos_val); evaluation on the validation set. Semi-supervised configs take
 # labeled_ann_file / unlabeled_ann_file (1-shot; replace 1shot by 5shot) with data_prefix video=train_video_root.
-_base_ = ['./av_paper_pipelines.py']
+_base_ = ['./av_paper_common.py']
 data_root = 'data/kinetics400/'
 train_video_root = data_root + 'videos_train'
 val_video_root = data_root + 'videos_val'
@@ -14,13 +14,8 @@ labeled_ann_file = data_root + 'train_labeled_1shot.txt'
 unlabeled_ann_file = data_root + 'train_unlabeled_1shot.txt'
 test_ann_file = data_root + 'kinetics400_val_list_videos.txt'
 
-dataset_type = 'AVVideoDataset'
-train_dataset = dict(type=dataset_type, ann_file=train_ann_file, data_prefix=dict(video=train_video_root),
-                     classes_file=classes_file, pipeline={{_base_.train_pipeline}})
-val_dataset = dict(type=dataset_type, ann_file=test_ann_file, data_prefix=dict(video=val_video_root),
-                   classes_file=classes_file, pipeline={{_base_.val_pipeline}}, test_mode=True)
-test_dataset = dict(val_dataset, pipeline={{_base_.test_pipeline}})
-
-train_dataloader = dict(dataset=train_dataset)
-val_dataloader = dict(dataset=val_dataset)
-test_dataloader = dict(dataset=test_dataset)
+train_dataloader = dict(
+    dataset=dict(ann_file=train_ann_file, data_prefix=dict(video=train_video_root), classes_file=classes_file))
+val_dataloader = dict(
+    dataset=dict(ann_file=test_ann_file, data_prefix=dict(video=val_video_root), classes_file=classes_file))
+test_dataloader = val_dataloader

@@ -43,22 +43,13 @@ strong = weak[:3] + [
 train_pipeline = [dict(type='AVInit'), *decode, *weak]
 val_pipeline = [
     dict(type='AVInit'),
-    dict(type='SampleFrames', num_clips=1, test_mode=True, **clip),
-    dict(type='AVDecode', sample_rate=16000, missing_audio='zeros'),
-    dict(type='AudioFbank', num_mel_bins=128, target_length=fbank_length),
+    dict(decode[0], test_mode=True),
+    *decode[1:],
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackAVInputs'),
 ]
-test_pipeline = [
-    dict(type='AVInit'),
-    dict(type='SampleFrames', num_clips=2, test_mode=True, **clip),
-    dict(type='AVDecode', sample_rate=16000, missing_audio='zeros'),
-    dict(type='AudioFbank', num_mel_bins=128, target_length=fbank_length),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackAVInputs'),
-]
+test_pipeline = [val_pipeline[0], dict(val_pipeline[1], num_clips=2), *val_pipeline[2:]]
 
 dataset_type = 'AVVideoDataset'
 train_dataset = dict(type=dataset_type, ann_file=data_root + 'train_all.txt', data_prefix=dict(video=data_root),

@@ -2,7 +2,7 @@
 # `tools/data/make_split.py draw data/ucf51/ucf51_train_split_1_videos.txt --shots 1 5 --seed 0 --out-dir data/ucf51`
 # write it (docs/data_preparation.md). Videos stay in data/ucf101/videos. Supervised training on the whole train
 # list; semi-supervised configs take labeled_ann_file / unlabeled_ann_file (1-shot; replace 1shot by 5shot).
-_base_ = ['./av_paper_pipelines.py']
+_base_ = ['./av_paper_common.py']
 data_root = 'data/ucf51/'
 video_root = 'data/ucf101/videos'
 classes_file = data_root + 'classes.txt'
@@ -12,13 +12,8 @@ labeled_ann_file = data_root + 'train_labeled_1shot.txt'
 unlabeled_ann_file = data_root + 'train_unlabeled_1shot.txt'
 test_ann_file = data_root + 'ucf51_test_split_1_videos.txt'
 
-dataset_type = 'AVVideoDataset'
-train_dataset = dict(type=dataset_type, ann_file=train_ann_file, data_prefix=dict(video=video_root),
-                     classes_file=classes_file, pipeline={{_base_.train_pipeline}})
-val_dataset = dict(type=dataset_type, ann_file=test_ann_file, data_prefix=dict(video=video_root),
-                   classes_file=classes_file, pipeline={{_base_.val_pipeline}}, test_mode=True)
-test_dataset = dict(val_dataset, pipeline={{_base_.test_pipeline}})
-
-train_dataloader = dict(dataset=train_dataset)
-val_dataloader = dict(dataset=val_dataset)
-test_dataloader = dict(dataset=test_dataset)
+train_dataloader = dict(
+    dataset=dict(ann_file=train_ann_file, data_prefix=dict(video=video_root), classes_file=classes_file))
+val_dataloader = dict(
+    dataset=dict(ann_file=test_ann_file, data_prefix=dict(video=video_root), classes_file=classes_file))
+test_dataloader = val_dataloader
