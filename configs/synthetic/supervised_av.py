@@ -11,9 +11,6 @@ model = dict(
     video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8),
     audio_backbone=dict(input_length={{_base_.fbank_length}}),
     cls_head=dict(num_classes={{_base_.num_classes}}))
-# Modality dropout: without it the video branch's output collapsed to a constant and the model stayed at the
-# audio-only 33 % (docs/models.md, "Supervised training on the synthetic dataset").
-train_dataloader = dict(dataset=dict(pipeline={{_base_.av_train_pipeline}}))
 
 # AdamW (lr 1e-3, weight decay 0.05), 50 iterations of linear warm-up then cosine decay over max_iters of batch 8
 # (2000 = 67 passes over train_all.txt), validation on val.txt every 250 iterations; the best checkpoint (val

@@ -5,4 +5,3 @@ _base_ = ['./supervised_av.py']
 model = dict(
     audio_backbone=None,
     cls_head=dict(_delete_=True, type='LinearClsHead', num_classes={{_base_.num_classes}}, in_channels=96))
-train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))  # no AudioDropout

@@ -8,7 +8,6 @@
 #   weak            labeled / teacher view: RandomResizedCrop (>= half the area) to 64x64, Flip, FormatShape, PackAVInputs
 #   strong          student view: weak + ClipRandAugment + TemporalWarp + SpecAugment
 #   train_pipeline  supervised training: [AVInit, *decode, *weak]
-#   av_train_pipeline  the same with AudioDropout(prob=0.5) after decoding, for audio-visual models
 #   val_pipeline    1 clip (centre of the video), the whole frame at 64x64
 #   test_pipeline   2 clips x 1 crop (the whole frame) = 2 views. Frames are square, so ThreeCrop would only
 #                   repeat the frame; the two clips cover 0-2.0 s and 0.5-2.5 s, each with its own audio.
@@ -42,8 +41,6 @@ strong = weak[:3] + [
 ] + weak[3:]
 
 train_pipeline = [dict(type='AVInit'), *decode, *weak]
-# audio-visual models: half of the training samples without audio (AudioDropout), so that the video branch learns
-av_train_pipeline = [dict(type='AVInit'), *decode, dict(type='AudioDropout', prob=0.5), *weak]
 val_pipeline = [
     dict(type='AVInit'),
     dict(decode[0], test_mode=True),
