@@ -3,9 +3,11 @@
 # 192 frames per clip (the 2.0 s span gives 198 frames at a 10 ms shift; 192 = 12 patches of 16).
 #
 # Variables for other configs (semi-supervised ones import them with `_base_` and reuse them):
-#   data_root, classes_file, num_classes, img_size, clip, fbank_length
+#   data_root, classes_file, num_classes, img_size, clip, fbank_length,
+#   labeled_ann_file / unlabeled_ann_file (1-shot lists; replace 1shot by 5shot)
 #   decode          [SampleFrames, AVDecode, AudioFbank]: one training clip with the audio of its span
-#   weak            labeled / teacher view: RandomResizedCrop (>= half the area) to 64x64, Flip, FormatShape, PackAVInputs
+#   weak            labeled / teacher view: RandomResizedCrop (>= half the area) to 64x64, Flip, FormatShape,
+#                   PackAVInputs
 #   strong          student view: weak + ClipRandAugment + TemporalWarp + SpecAugment
 #   train_pipeline  supervised training: [AVInit, *decode, *weak]
 #   val_pipeline    1 clip (centre of the video), the whole frame at 64x64
@@ -19,6 +21,8 @@ num_classes = 6
 img_size = 64
 clip = dict(clip_len=8, frame_interval=3, out_of_bound_opt='repeat_last')
 fbank_length = 192
+labeled_ann_file = data_root + 'train_labeled_1shot.txt'
+unlabeled_ann_file = data_root + 'train_unlabeled_1shot.txt'
 
 decode = [
     dict(type='SampleFrames', num_clips=1, **clip),
