@@ -1,6 +1,7 @@
 # Paper-size audio-visual pipelines and loader settings shared by ucf51_av.py, k400_av.py and vggsound_av.py
 # (Kang & Kim 2025 follow SVFormer): 8 frames every 8th at 224^2, one fbank of 128 mel bins x 256 frames per clip
-# (8 x 8 frames at 25 fps = 2.56 s of audio, docs/data_pipeline.md); test: 5 clips x 3 crops = 15 views (paper Sec. 4.2).
+# (8 x 8 frames at 25 fps = 2.56 s of audio, docs/data_pipeline.md); test: 5 clips x 3 crops = 15 views
+# (paper Sec. 4.2).
 # Experiment configs should set model.audio_backbone.input_length=fbank_length (the AST base model says 1024 =
 # 10 s; position embeddings would otherwise be resized on the fly).
 #
