@@ -1,0 +1,64 @@
+# Paper-size audio-visual pipelines and loader settings shared by ucf51_av.py, k400_av.py and vggsound_av.py
+# (Kang & Kim 2025 follow SVFormer): 8 frames every 8th at 224^2, one fbank of 128 mel bins x 256 frames per clip
+# (8 x 8 frames at 25 fps = 2.56 s of audio, docs/data_pipeline.md); test: 5 clips x 3 crops = 15 views
+# (paper Sec. 4.2).
+# Experiment configs should set model.audio_backbone.input_length=fbank_length (the AST base model says 1024 =
+# 10 s; position embeddings would otherwise be resized on the fly).
+#
+# Variables for other configs (as in configs/_base_/datasets/synthetic_av.py):
+#   img_size, clip, fbank_length, decode, weak, strong, train_pipeline, val_pipeline, test_pipeline,
+#   val_evaluator, test_evaluator, dataset_type, {train,val,test}_dataloader (without list files)
+img_size = 224
+clip = dict(clip_len=8, frame_interval=8, out_of_bound_opt='repeat_last')
+fbank_length = 256
+
+decode = [
+    dict(type='SampleFrames', num_clips=1, **clip),
+    dict(type='AVDecode', sample_rate=16000, missing_audio='zeros'),
+    dict(type='AudioFbank', num_mel_bins=128, target_length=fbank_length),
+]
+weak = [
+    dict(type='RandomRescale', scale_range=(256, 320)),
+    dict(type='RandomCrop', size=img_size),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackAVInputs'),
+]
+# SpecAugment: AST's 48 mel bins and 192 of 1024 frames, the latter scaled to the 256-frame fbank.
+strong = weak[:3] + [
+    dict(type='ClipRandAugment', num_ops=2, magnitude=9),
+    dict(type='TemporalWarp', keep_choices=(2, 4, None)),
+    dict(type='SpecAugment', freq_mask=48, time_mask=48),
+] + weak[3:]
+
+train_pipeline = [dict(type='AVInit'), *decode, *weak]
+val_pipeline = [
+    dict(type='AVInit'),
+    dict(decode[0], test_mode=True),
+    *decode[1:],
+    dict(type='Resize', scale=(-1, 256)),
+    dict(type='CenterCrop', crop_size=img_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackAVInputs'),
+]
+test_pipeline = [
+    val_pipeline[0], dict(val_pipeline[1], num_clips=5), *decode[1:],
+    dict(type='Resize', scale=(-1, img_size)),
+    dict(type='ThreeCrop', crop_size=img_size),
+    *val_pipeline[-2:],
+]
+
+val_evaluator = dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_class_accuracy'))
+test_evaluator = val_evaluator
+
+# Loader settings per GPU; the dataset configs add ann_file, data_prefix and classes_file.
+dataset_type = 'AVVideoDataset'
+train_dataloader = dict(batch_size=8, num_workers=8, persistent_workers=True,
+                        sampler=dict(type='DefaultSampler', shuffle=True),
+                        dataset=dict(type=dataset_type, pipeline=train_pipeline))
+val_dataloader = dict(batch_size=8, num_workers=8, persistent_workers=True,
+                      sampler=dict(type='DefaultSampler', shuffle=False),
+                      dataset=dict(type=dataset_type, pipeline=val_pipeline, test_mode=True))
+test_dataloader = dict(batch_size=1, num_workers=8, persistent_workers=True,
+                       sampler=dict(type='DefaultSampler', shuffle=False),
+                       dataset=dict(type=dataset_type, pipeline=test_pipeline, test_mode=True))

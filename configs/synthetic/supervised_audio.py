@@ -1,0 +1,7 @@
+# Audio-only baseline at the budget of supervised_av.py: the same AudioEncoder with a linear head on its CLS
+# token (AVRecognizer with video_backbone=None). Ceiling on the synthetic set: 33 % (the audio gives the timbre,
+# never the shape).
+_base_ = ['./supervised_av.py']
+model = dict(
+    video_backbone=None,
+    cls_head=dict(_delete_=True, type='LinearClsHead', num_classes={{_base_.num_classes}}, in_channels=96))
