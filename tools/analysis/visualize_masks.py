@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 import torch
 
 from mmavssl.apis.visualize_masks import (backbone_geometry, build_frozen_localizer, loc_window_from_config,
-                                          resolve_video, visualize_masks)
+                                          output_paths, refuse_existing, resolve_video, visualize_masks)
 
 DEFAULT_MODEL_CONFIG = os.path.join(os.path.dirname(__file__), '../../configs/_base_/models/vit_tiny_divided_video.py')
 
@@ -65,6 +65,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, str]:
     """
     args = parse_args(argv)
     video = resolve_video(args.video, args.ann_file, args.index, args.data_prefix)
+    # Fail before the (slow) localizer build.
+    refuse_existing(output_paths(args.out_dir, os.path.splitext(os.path.basename(video))[0]).values(),
+                    args.overwrite)
     if args.patch_size and args.frame_size:
         patch_size, frame_size = args.patch_size, args.frame_size
     else:
