@@ -350,7 +350,7 @@ def plot_figure(fig: MaskFigure, panels: Dict[str, np.ndarray], path: str, title
             else:
                 ax.imshow(panels[key], interpolation='nearest')
                 if key in lams:
-                    label += f'\n(lam = {lams[key]:.2f}, grey = partner clip)' if fig.partner is None \
+                    label += f'\n(lam = {lams[key]:.2f}; grey = tokens of clip B)' if fig.partner is None \
                         else f'\n(lam = {lams[key]:.2f})'
             if key != 'frame' and key != 'loc_map':
                 _draw_token_grid(ax, fig.frame.shape[:2], fig.patch_size)
