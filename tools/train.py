@@ -73,6 +73,8 @@ def main() -> None:
     prepare_launcher(cfg, args.launcher)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     runner.train()
+    # The DDP wrapper must go before its process group, or a gloo rank can abort at exit.
+    del runner
     finish_distributed()
 
 

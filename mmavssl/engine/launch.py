@@ -6,6 +6,7 @@ The two non-obvious ones exist because mmengine 0.10.7 assumes a GPU when a laun
 :func:`prepare_launcher` creates the gloo group itself (the Runner then skips ``init_dist``) and asks for a DDP
 wrapper without device ids. GPU runs are untouched.
 """
+import gc
 import os
 from typing import Optional
 
@@ -45,9 +46,11 @@ def finish_distributed() -> None:
     Without this, a CPU (gloo) rank that reaches interpreter shutdown while the group still exists can abort
     ("terminate called without an active exception", exit code -6), and torchrun then reports the whole run as
     failed although training finished. Call it only after the work succeeded on this rank: the barrier would
-    wait forever for a rank that crashed.
+    wait forever for a rank that crashed. Drop the Runner first (``del runner``): a DDP wrapper collected after
+    its group was destroyed can abort the same way, so this collects garbage before tearing the group down.
     """
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.barrier()
         dist.destroy_process_group()
 
