@@ -26,7 +26,8 @@ class PackAVInputs(BaseTransform):
     """Pack frames, fbanks and labels in the sample format of docs/architecture.md.
 
     Required keys: ``imgs`` ((V, C, T, H, W) uint8 after ``FormatShape('NCTHW')``), ``audios``
-    ((n, L, M), n = temporal clips, V a multiple of n). Optional: ``loc_audios`` ((n, 1, F, S)), ``label``
+    ((n, L, M), n = temporal clips, V a multiple of n). Optional: ``loc_audios`` ((n, 1, F, S), or
+    (1, F, S) from ``FNACSpectrogram`` for one clip), ``label``
     (-1 or absent for unlabeled lists), ``audio_valid``, ``sample_idx``, ``filename`` and ``meta_keys``.
 
     Output: ``{'inputs': {'imgs': uint8 (V, C, T, H, W), 'audios': float32 (V, L, M)[, 'loc_audios':
@@ -59,8 +60,10 @@ class PackAVInputs(BaseTransform):
         inputs = {'imgs': torch.from_numpy(np.ascontiguousarray(imgs)),
                   'audios': _repeat_views(np.asarray(results['audios'], np.float32), num_views, 'audios')}
         if 'loc_audios' in results:
-            inputs['loc_audios'] = _repeat_views(np.asarray(results['loc_audios'], np.float32), num_views,
-                                                 'loc_audios')
+            loc = np.asarray(results['loc_audios'], np.float32)
+            # FNACSpectrogram writes one (1, F, S) spectrogram per sample: that is a single clip.
+            loc = loc[None] if loc.ndim == 3 else loc
+            inputs['loc_audios'] = _repeat_views(loc, num_views, 'loc_audios')
         sample = ActionDataSample()
         sample.set_gt_label(int(results.get('label', -1)))
         meta = {'audio_valid': bool(results.get('audio_valid', False)),
