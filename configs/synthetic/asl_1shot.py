@@ -41,7 +41,8 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),
     dict(type='CosineAnnealingLR', T_max=max_iters - 30, eta_min=1e-5, by_epoch=False, begin=30, end=max_iters),
 ]
-custom_hooks = [dict(type='EMATeacherHook', momentum=0.01)]
+# RNGStateHook: a resumed run draws the same augmentations and mixup masks as an uninterrupted one.
+custom_hooks = [dict(type='EMATeacherHook', momentum=0.01), dict(type='RNGStateHook')]
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=max_iters, by_epoch=False, save_best=None, max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
