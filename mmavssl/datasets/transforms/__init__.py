@@ -2,10 +2,12 @@
 from .audio import AudioFbank, SpecAugment
 from .formatting import PackAVInputs
 from .loading import AVDecode, AVInit
-from .localization import FNACSpectrogram, LocAudioWindow, load_av_sample
+from .localization import (FNACSpectrogram, LoadSourceBoxes, LocAudioDecode, LocAudioWindow,
+                           load_av_sample)
 from .rand_augment import ClipRandAugment
 from .temporal_warp import TemporalWarp, warp_index
 from .wrappers import MultiBranchAV
 
 __all__ = ['AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
-           'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow', 'load_av_sample']
+           'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow', 'load_av_sample',
+           'LocAudioDecode', 'LoadSourceBoxes']

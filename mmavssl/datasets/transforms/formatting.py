@@ -26,8 +26,9 @@ class PackAVInputs(BaseTransform):
     """Pack frames, fbanks and labels in the sample format of docs/architecture.md.
 
     Required keys: ``imgs`` ((V, C, T, H, W) uint8 after ``FormatShape('NCTHW')``), ``audios``
-    ((n, L, M), n = temporal clips, V a multiple of n). Optional: ``loc_audios`` ((n, 1, F, S), or
-    (1, F, S) from ``FNACSpectrogram`` for one clip), ``label``
+    ((n, L, M), n = temporal clips, V a multiple of n; may be absent in a localizer pipeline that has
+    ``loc_audios``). Optional: ``loc_audios`` ((n, 1, F, S), or (1, F, S) as
+    ``FNACSpectrogram`` writes it: one spectrogram for every view), ``label``
     (-1 or absent for unlabeled lists), ``audio_valid``, ``sample_idx``, ``filename`` and ``meta_keys``.
 
     Output: ``{'inputs': {'imgs': uint8 (V, C, T, H, W), 'audios': float32 (V, L, M)[, 'loc_audios':
@@ -57,13 +58,17 @@ class PackAVInputs(BaseTransform):
         if imgs.dtype != np.uint8:
             raise ValueError(f'imgs must stay uint8 until the data preprocessor, got {imgs.dtype}')
         num_views = imgs.shape[0]
-        inputs = {'imgs': torch.from_numpy(np.ascontiguousarray(imgs)),
-                  'audios': _repeat_views(np.asarray(results['audios'], np.float32), num_views, 'audios')}
-        if 'loc_audios' in results:
-            loc = np.asarray(results['loc_audios'], np.float32)
-            # FNACSpectrogram writes one (1, F, S) spectrogram per sample: that is a single clip.
-            loc = loc[None] if loc.ndim == 3 else loc
-            inputs['loc_audios'] = _repeat_views(loc, num_views, 'loc_audios')
+        inputs = {'imgs': torch.from_numpy(np.ascontiguousarray(imgs))}
+        # The localizer's pipeline has no fbank; every other pipeline must produce one.
+        for key in ('audios', 'loc_audios'):
+            if key in results:
+                array = np.asarray(results[key], np.float32)
+                if key == 'loc_audios' and array.ndim == 3:
+                    array = array[None]  # FNACSpectrogram's (1, F, S): one spectrogram for the whole sample
+                inputs[key] = _repeat_views(array, num_views, key)
+            elif key == 'audios' and 'loc_audios' not in results:
+                raise KeyError("PackAVInputs needs results['audios'] (add AudioFbank) or, for the localizer, "
+                               "results['loc_audios'] (add FNACSpectrogram)")
         sample = ActionDataSample()
         sample.set_gt_label(int(results.get('label', -1)))
         meta = {'audio_valid': bool(results.get('audio_valid', False)),

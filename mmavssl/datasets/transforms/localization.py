@@ -6,15 +6,20 @@ H x W x 3 uint8), ``frame_inds`` (video frame indices), ``avg_fps``. :func:`load
 PyAV decoder producing those keys for standalone use (the visualisation tool, tests); training pipelines use
 the toolbox's decoding transforms.
 """
+import json
 import os
+import os.path as osp
 from math import gcd
 from typing import Dict, Optional
 
 import numpy as np
+import torch
+import torchaudio.functional as AF
 from mmcv.transforms import BaseTransform
 from scipy import signal
 
 from mmavssl.registry import TRANSFORMS
+from .loading import read_audio
 
 
 def _fit_length(wave: np.ndarray, length: int) -> np.ndarray:
@@ -164,6 +169,120 @@ class FNACSpectrogram(BaseTransform):
             self._mask(spec, 2, self.time_mask)
         results[self.out_key] = spec / self.scale
         return results
+
+
+@TRANSFORMS.register_module()
+class LocAudioDecode(BaseTransform):
+    """Decode the mono audio around the sampled frames for :class:`LocAudioWindow`.
+
+    ``AVDecode`` reads only the audio of each clip's span, which for localizer training (one frame per clip)
+    is 1 / fps seconds; FNAC needs a 3 s window centred on the frame. This reads the audio of
+    ``[min(frame) / fps - window, (max(frame) + 1) / fps + window]`` (clipped at 0), so that
+    :class:`LocAudioWindow` can centre, shift or tile its window whichever frame it picks.
+
+    Required keys: ``filename`` (or ``audio_path``), ``frame_inds``, ``avg_fps``. Added keys: ``audio``
+    (float32 (S,)), ``audio_offset`` (seconds of ``audio[0]``), ``audio_sample_rate`` (kept if ``AVDecode``
+    already set it; it must then equal ``sample_rate``) and ``audio_valid`` (False and silence for a file
+    without an audio stream).
+
+    Args:
+        window: Seconds decoded on each side of the frames (>= the window of :class:`LocAudioWindow`).
+        sample_rate: Output rate in Hz.
+    """
+
+    def __init__(self, window: float = 3.0, sample_rate: int = 16000) -> None:
+        if window <= 0 or sample_rate <= 0:
+            raise ValueError(f'LocAudioDecode: window and sample_rate must be > 0, got {window}, {sample_rate}')
+        self.window = window
+        self.sample_rate = sample_rate
+
+    def transform(self, results: Dict) -> Dict:
+        """Decode the audio (see class docstring).
+
+        Args:
+            results: Pipeline results after ``SampleFrames``.
+
+        Returns:
+            ``results`` with the added keys.
+        """
+        rate = int(results.get('audio_sample_rate', self.sample_rate))
+        if rate != self.sample_rate:
+            raise ValueError(f'LocAudioDecode(sample_rate={self.sample_rate}) disagrees with '
+                             f'audio_sample_rate={rate} set earlier in the pipeline; use one rate')
+        inds = np.asarray(results['frame_inds']).reshape(-1)
+        fps = float(results['avg_fps'])
+        t_start = max(float(inds.min()) / fps - self.window, 0.0)
+        t_end = (float(inds.max()) + 1) / fps + self.window
+        source = results.get('audio_path') or results['filename']
+        waveform, src_rate, start = read_audio(source, t_start, t_end, True, 0.0 if results.get('audio_path')
+                                               else None)
+        if waveform is None or waveform.shape[1] == 0:
+            audio, start, valid = np.zeros(int(round((t_end - t_start) * rate)), np.float32), t_start, False
+        else:
+            audio = waveform[0]
+            if src_rate != rate:
+                audio = AF.resample(torch.from_numpy(audio), src_rate, rate).numpy()
+            valid = True
+        results.update(audio=audio.astype(np.float32), audio_offset=start, audio_sample_rate=rate)
+        results['audio_valid'] = valid
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(window={self.window}, sample_rate={self.sample_rate})'
+
+
+@TRANSFORMS.register_module()
+class LoadSourceBoxes(BaseTransform):
+    """Set ``gt_boxes`` of the sampled frame from a synthetic dataset's ``annotations.json``.
+
+    The file is read once (at construction). The frame is ``frame_inds[len(frame_inds) // 2]`` (the frame
+    :class:`LocAudioWindow` picks with ``frame='center'``; the only frame after ``keep_single_frame``).
+    Boxes (``x1, y1, x2, y2`` pixels of the decoded frame, x2/y2 exclusive) are scaled by
+    ``img_shape / original_shape``, so the transform works before or after any ``Resize``. Crops are not
+    supported: a result with ``crop_bbox`` raises (evaluate on resized, uncropped frames).
+
+    Required keys: ``filename``, ``frame_inds``, ``original_shape`` and ``img_shape`` (set by ``AVDecode``).
+    Added key: ``gt_boxes`` float32 (n, 4) (n = 1: the sounding object).
+
+    Args:
+        ann_file: ``annotations.json``; its videos' keys are paths relative to its folder.
+    """
+
+    def __init__(self, ann_file: str) -> None:
+        if not osp.isfile(ann_file):
+            raise FileNotFoundError(f'LoadSourceBoxes: {ann_file} not found; generate the dataset with '
+                                    'tools/data/synthetic/generate.py or fix ann_file')
+        with open(ann_file) as f:
+            self.videos = json.load(f)['videos']
+        self.ann_file = ann_file
+        self.root = osp.dirname(osp.abspath(ann_file))
+
+    def transform(self, results: Dict) -> Dict:
+        """Look up and scale the boxes (see class docstring).
+
+        Args:
+            results: Pipeline results.
+
+        Returns:
+            ``results`` with ``gt_boxes``.
+        """
+        if 'crop_bbox' in results:
+            raise ValueError('LoadSourceBoxes does not follow crops; evaluate on resized, uncropped frames')
+        key = osp.relpath(osp.abspath(results['filename']), self.root).replace(os.sep, '/')
+        if key not in self.videos:
+            raise KeyError(f'LoadSourceBoxes: {key} is not in {self.ann_file}; the list and the annotations '
+                           'must come from the same dataset folder')
+        boxes = self.videos[key]['source_boxes']
+        inds = np.asarray(results['frame_inds']).reshape(-1)
+        frame = int(min(inds[len(inds) // 2], len(boxes) - 1))
+        scale_h, scale_w = (np.asarray(results['img_shape'][:2], np.float32)
+                            / np.asarray(results['original_shape'][:2], np.float32))
+        box = np.asarray(boxes[frame], np.float32) * np.array([scale_w, scale_h, scale_w, scale_h], np.float32)
+        results['gt_boxes'] = box.reshape(1, 4)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(ann_file={self.ann_file!r})'
 
 
 def load_av_sample(path: str, time: Optional[float] = None, sample_rate: int = 16000) -> Dict:
