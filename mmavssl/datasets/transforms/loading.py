@@ -164,7 +164,7 @@ class AVDecode(BaseTransform):
     optional ``audio_path`` (a pre-extracted wav read instead of the video's audio stream).
     Added keys: ``imgs`` (list of (H, W, 3) uint8 frames, clip-major), ``original_shape``, ``img_shape``,
     ``waveforms`` (float32 (num_clips, C, S)), ``audio_sample_rate``, ``audio_valid``, ``clip_spans``
-    ((num_clips, 2) seconds), with ``audio_context`` also ``audio`` and ``audio_offset``. Removes ``video_reader``.
+    ((num_clips, 2) seconds). Removes ``video_reader``.
 
     Use ``SampleFrames(out_of_bound_opt='repeat_last')`` so that a clip longer than the video keeps monotone
     indices; its audio then covers the real part and zero-pads the rest.
@@ -177,13 +177,10 @@ class AVDecode(BaseTransform):
             :class:`BadVideoError` the dataset turns into a counted skip during training); ``'raise'`` raises
             a plain ``RuntimeError`` that no dataset policy swallows.
         decode_audio: Set False for a video-only pipeline (no ``waveforms``; ``audio_valid`` False).
-        audio_context: Seconds of audio kept on each side of the clips' span as ``audio`` (mono float32 (S,)
-            at ``sample_rate``) with ``audio_offset`` (time of ``audio[0]``), for ``LocAudioWindow``: 1.5
-            covers FNAC's 3 s window centred on any frame of the clip. 0 keeps no ``audio``.
     """
 
     def __init__(self, sample_rate: int = 16000, mono: bool = True, missing_audio: str = 'zeros',
-                 decode_audio: bool = True, audio_context: float = 0.0) -> None:
+                 decode_audio: bool = True) -> None:
         if missing_audio not in MISSING_AUDIO_POLICIES:
             raise ValueError(f'missing_audio={missing_audio!r}; choose one of {MISSING_AUDIO_POLICIES}')
         if sample_rate <= 0:
@@ -192,9 +189,6 @@ class AVDecode(BaseTransform):
         self.mono = mono
         self.missing_audio = missing_audio
         self.decode_audio = decode_audio
-        if audio_context < 0:
-            raise ValueError(f'audio_context must be >= 0 seconds, got {audio_context}')
-        self.audio_context = audio_context
 
     def transform(self, results: dict) -> dict:
         """Decode frames and audio.
@@ -227,18 +221,14 @@ class AVDecode(BaseTransform):
         return results
 
     def _audio(self, results: dict, spans: np.ndarray) -> Tuple[np.ndarray, bool]:
-        """Read, resample and cut the audio of every clip span; apply the missing-audio policy.
-
-        With ``audio_context`` the read covers the context too and the resampled mono track is kept in
-        ``results['audio']`` / ``results['audio_offset']``.
-        """
+        """Read, resample and cut the audio of every clip span; apply the missing-audio policy."""
         source = results.get('audio_path') or results['filename']
         if results.get('audio_path') and not osp.isfile(source):
             raise BadVideoError(source, 'pre-extracted audio not found; run tools/data/extract_audio.py or '
                                         'drop the audio prefix from data_prefix')
         origin = 0.0 if results.get('audio_path') else None
-        t0, t1 = float(spans[:, 0].min()) - self.audio_context, float(spans[:, 1].max()) + self.audio_context
-        waveform, rate, start = read_audio(source, max(t0, 0.0), t1, self.mono, origin)
+        waveform, rate, start = read_audio(source, float(spans[:, 0].min()), float(spans[:, 1].max()),
+                                           self.mono, origin)
         channels = 1 if self.mono or waveform is None else waveform.shape[0]
         if waveform is None:
             if self.missing_audio != 'zeros':
@@ -247,15 +237,9 @@ class AVDecode(BaseTransform):
                 # 'skip' lets the dataset count and skip it; 'raise' must stop training, so not a BadVideoError.
                 raise error if self.missing_audio == 'skip' else RuntimeError(str(error))
             lengths = np.round((spans[:, 1] - spans[:, 0]) * self.sample_rate).astype(int)
-            if self.audio_context:
-                results['audio'] = np.zeros(int(round((t1 - t0) * self.sample_rate)), np.float32)
-                results['audio_offset'] = t0
             return np.zeros((len(spans), channels, int(lengths.max())), np.float32), False
         if rate != self.sample_rate and waveform.shape[1] > 0:
             waveform = AF.resample(torch.from_numpy(waveform), rate, self.sample_rate).numpy()
-        if self.audio_context:
-            results['audio'] = waveform.mean(0).astype(np.float32)
-            results['audio_offset'] = start
         clips = [slice_span(waveform, start, t0, t1, self.sample_rate) for t0, t1 in spans]
         # Clips of equal duration can differ by one sample through rounding; pad to a common length.
         length = max(c.shape[1] for c in clips)
@@ -263,5 +247,4 @@ class AVDecode(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(sample_rate={self.sample_rate}, mono={self.mono}, '
-                f'missing_audio={self.missing_audio!r}, decode_audio={self.decode_audio}, '
-                f'audio_context={self.audio_context})')
+                f'missing_audio={self.missing_audio!r}, decode_audio={self.decode_audio})')

@@ -7,7 +7,7 @@ import pytest
 from mmaction.datasets.transforms import SampleFrames
 
 from mmavssl.datasets import BadVideoError
-from mmavssl.datasets.transforms import AVDecode, AVInit, LocAudioWindow
+from mmavssl.datasets.transforms import AVDecode, AVInit
 
 
 def decode(path, clip_len=8, interval=2, num_clips=3, test_mode=True, **kwargs):
@@ -55,22 +55,6 @@ def test_frames_and_audio_aligned_within_1ms(media_dir, media_helpers, tmp_path,
         encoded = (wave[0] + 0.8) / 1.6 * 4.0
         expected = t0 + np.arange(wave.shape[1]) / 16000
         assert np.abs(encoded - expected).max() < 1e-3
-
-
-def test_audio_context_feeds_loc_audio_window_on_the_clip_time(media_dir, media_helpers):
-    """audio_context keeps the track around the clip so LocAudioWindow centres FNAC's 3 s on the right time."""
-    results = AVInit()(dict(filename=osp.join(media_dir, 'sync.mkv'), start_index=0))
-    results['frame_inds'], results['clip_len'], results['num_clips'] = np.arange(40, 72, 4), 8, 1  # 1.6-2.88 s
-    results = AVDecode(sample_rate=16000, audio_context=1.5)(results)
-    assert results['audio_offset'] <= 1.6 - 1.5 + 1e-3 and results['audio'].ndim == 1
-    out = LocAudioWindow(window=3.0)(results)
-    centre = 56 / 25  # frame_inds[len // 2]
-    encoded = (out['loc_audio'] + 0.8) / 1.6 * 4.0
-    expected = centre - 1.5 + np.arange(3 * 16000) / 16000
-    inside = (expected > 0.01) & (expected < 3.99)  # the ramp's ends are resampling edges
-    assert out['loc_frame_time'] == pytest.approx(centre)
-    assert np.abs(encoded - expected)[inside].max() < 1e-3
-    assert 'audio' not in decode(osp.join(media_dir, 'sync.mkv'))
 
 
 @pytest.mark.parametrize('name,vcodec,acodec,channels', [
@@ -137,11 +121,6 @@ def test_no_audio_stream_policies(media_dir):
     assert not isinstance(info.value, BadVideoError)
 
 
-def test_no_audio_stream_gives_silent_context(media_dir):
-    results = decode(osp.join(media_dir, 'noaudio.mkv'), clip_len=4, num_clips=1, audio_context=1.5)
-    assert results['audio'].shape[0] > 3 * 16000 and not results['audio'].any()
-
-
 def test_video_only_pipeline_skips_audio(media_dir):
     results = decode(osp.join(media_dir, 'sync.mkv'), decode_audio=False)
     assert results['audio_valid'] is False and 'waveforms' not in results
@@ -170,5 +149,3 @@ def test_bad_config_values():
         AVDecode(missing_audio='ignore')
     with pytest.raises(ValueError, match='sample_rate'):
         AVDecode(sample_rate=0)
-    with pytest.raises(ValueError, match='audio_context'):
-        AVDecode(audio_context=-1)
