@@ -5,7 +5,7 @@
 _base_ = ['./k400_av.py']
 
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
-semi_decode = [_base_.decode[0], dict(_base_.decode[1], audio_context=1.5), *_base_.decode[2:]]
+semi_decode = [*_base_.decode, dict(type='LocAudioDecode', window=1.5)]  # audio around the clip for FNAC
 strong_loc = _base_.strong[:-2] + [dict(type='LocAudioWindow', window=3.0), dict(type='FNACSpectrogram')] + \
     _base_.strong[-2:]
 labeled_dataset = dict(_base_.train_dataloader.dataset, ann_file=_base_.labeled_ann_file, pipeline=[

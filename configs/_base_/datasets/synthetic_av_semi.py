@@ -2,19 +2,21 @@
 # synthetic_av.py wrapped in MultiBranchAV, ConcatDataset([labeled, unlabeled]) read 1 : 5 by
 # LabeledUnlabeledSampler (batch 6 = 1 labeled + 5 unlabeled clips), multi_branch_collate.
 # Labeled clips fill `sup` (weak view); unlabeled clips are decoded once and fill `unsup_weak` (teacher) and
-# `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios` of a 3 s window centred on
+# `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios` of a 2 s window centred on
 # the clip's centre frame (docs/localizer.md) for ASL-guided mixup. Map-free mixers ignore it.
 #
-# Variables: everything of synthetic_av.py, plus branch_field, semi_decode, loc_transforms, strong_loc,
+# Variables: everything of synthetic_av.py, plus branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
 # labeled_pipeline, unlabeled_pipeline, labeled_dataset, unlabeled_dataset, num_unlabeled (lines of
 # unlabeled_ann_file; FlexMatch's state size). k-shot variants replace both ann files and num_unlabeled.
 _base_ = ['./synthetic_av.py']
 
 num_unlabeled = 234  # train_unlabeled_1shot.txt (240 - 6)
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
-# The decoded audio keeps 1.5 s on each side of the clip: FNAC's 3 s window around any of its frames.
-semi_decode = [_base_.decode[0], dict(_base_.decode[1], audio_context=1.5), *_base_.decode[2:]]
-loc_transforms = [dict(type='LocAudioWindow', window=3.0, frame='center'), dict(type='FNACSpectrogram')]
+# The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it: a 2 s window centred on the
+# clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts the window).
+loc_window = 2.0
+semi_decode = [*_base_.decode, dict(type='LocAudioDecode', window=loc_window)]
+loc_transforms = [dict(type='LocAudioWindow', window=loc_window, frame='center'), dict(type='FNACSpectrogram')]
 strong_loc = _base_.strong[:-2] + loc_transforms + _base_.strong[-2:]  # before FormatShape, PackAVInputs
 
 labeled_pipeline = [dict(type='AVInit'),
