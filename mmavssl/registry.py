@@ -82,4 +82,4 @@ VISUALIZERS = _child('visualizer', mmaction_registry.VISUALIZERS, 'mmavssl.utils
 VISBACKENDS = _child('vis_backend', mmaction_registry.VISBACKENDS, 'mmavssl.utils')
 LOG_PROCESSORS = _child('log_processor', mmaction_registry.LOG_PROCESSORS, 'mmavssl.engine')
 INFERENCERS = _child('inferencer', mmaction_registry.INFERENCERS, 'mmavssl.apis')
-FUNCTIONS = _child('function', mmaction_registry.FUNCTION, 'mmavssl.models')
+FUNCTIONS = _child('function', mmaction_registry.FUNCTION, 'mmavssl.models', 'mmavssl.datasets')

@@ -1,6 +1,6 @@
 """``SemiIterBasedTrainLoop``: iteration-based training that resumes by telling the sampler to skip."""
 import logging
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
@@ -24,6 +24,7 @@ class _EpochIterator:
         self.epoch = 0
         self._iterator = None
         self._fast_forward = 0
+        self._start_batch: Optional[int] = None
 
     def can_skip(self) -> bool:
         """Whether the sampler supports skipping without decoding."""
@@ -35,8 +36,7 @@ class _EpochIterator:
         Args:
             num_batches: Batches already trained on.
         """
-        self.epoch, start = divmod(num_batches, self.sampler.batches_per_epoch)
-        self.sampler.set_epoch(self.epoch, start)
+        self.epoch, self._start_batch = divmod(num_batches, self.sampler.batches_per_epoch)
         self._iterator = None
         # mmengine's run() then calls next() num_batches times to fast-forward; answer those without data.
         self._fast_forward = num_batches
@@ -49,6 +49,11 @@ class _EpochIterator:
             self._fast_forward -= 1
             return None
         if self._iterator is None:
+            if self._start_batch is not None:
+                # Positioned here, not in skip(): mmengine's DistSamplerSeedHook calls set_epoch(0) in
+                # before_train_epoch, after skip() and before the first batch, which would undo the skip.
+                self.sampler.set_epoch(self.epoch, self._start_batch)
+                self._start_batch = None
             self._iterator = iter(self.dataloader)
         try:
             return next(self._iterator)

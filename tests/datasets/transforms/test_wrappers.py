@@ -88,6 +88,15 @@ def test_multiview_test_pipeline_repeats_each_clips_audio_over_its_crops(media_d
     assert not torch.equal(audios[0], audios[1])
 
 
+def test_fnac_spectrogram_output_gets_the_view_axis():
+    """FNACSpectrogram writes (1, F, S) for the sample; the strong view packs it as (V, 1, F, S)."""
+    loc = np.random.rand(1, 5, 6)
+    results = dict(imgs=np.zeros((1, 3, 2, 8, 8), np.uint8), audios=np.random.rand(1, 10, 4), loc_audios=loc)
+    packed = PackAVInputs()(results)['inputs']['loc_audios']
+    assert packed.shape == (1, 1, 5, 6)
+    assert torch.allclose(packed[0], torch.from_numpy(loc).float())
+
+
 def test_loc_audios_are_packed_per_view():
     results = dict(imgs=np.zeros((6, 3, 2, 8, 8), np.uint8), audios=np.random.rand(2, 10, 4),
                    loc_audios=np.random.rand(2, 1, 5, 6), label=1, audio_valid=False, sample_idx=0)

@@ -44,7 +44,11 @@ def make(max_iters, fetched):
     data = ConcatDataset([Toy(3, 0, fetched), Toy(20, 100, fetched)])
     sampler = LabeledUnlabeledSampler(data, 6, seed=0, rank=0, world_size=1)
     loader = DataLoader(data, batch_size=6, sampler=sampler, collate_fn=pseudo_collate)
-    runner = SimpleNamespace(model=Model(), optim_wrapper=None, val_loop=None, call_hook=lambda *a, **k: None,
+    def call_hook(name, **kwargs):
+        if name == 'before_train_epoch':  # what mmengine's DistSamplerSeedHook does, after the loop's skip
+            sampler.set_epoch(0)
+
+    runner = SimpleNamespace(model=Model(), optim_wrapper=None, val_loop=None, call_hook=call_hook,
                              visualizer=SimpleNamespace(), message_hub=MessageHub.get_instance('semi_loop_test'))
     return SemiIterBasedTrainLoop(runner, loader, max_iters=max_iters), runner
 

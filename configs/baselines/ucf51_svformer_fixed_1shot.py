@@ -1,0 +1,3 @@
+# SVFormer baseline (Table 1 "SVFormer Fix"): ucf51_svformer_flex_1shot.py with a fixed threshold tau = 0.3.
+_base_ = ['./ucf51_svformer_flex_1shot.py']
+model = dict(threshold=dict(_delete_=True, type='FixedThreshold', tau=0.3))

@@ -1,0 +1,51 @@
+# The method (Kang & Kim 2025) at CPU size on the synthetic set, 1 labeled clip per class: mean teacher with the
+# audio-visual model of supervised_av.py (tiny divided video ViT 8 x 64^2 + tiny AudioEncoder 128 x 192 + 2-layer
+# fusion head), ASL-guided mixup from a frozen FNAC localizer, FlexMatch (tau 0.3), L_c (gamma3 0.1).
+# The other configs of the semi-supervised study inherit this file and change a handful of lines.
+# Localizer weights: --cfg-options model.localizer.checkpoint=work_dirs/<localizer run>/<checkpoint>.pth
+# (configs/localizer/fnac_r18_synthetic.py); without it the localizer is randomly initialised.
+_base_ = [
+    '../_base_/models/vit_tiny_divided_audio_fusion.py',
+    '../_base_/datasets/synthetic_av_semi.py',
+    '../_base_/default_runtime.py',
+]
+student = _base_.model
+model = dict(
+    _delete_=True,
+    type='SemiSupervisedAVRecognizer',
+    recognizer=dict(
+        student,
+        video_backbone=dict(student.video_backbone, img_size=_base_.img_size, num_frames=8),
+        audio_backbone=dict(student.audio_backbone, input_length=_base_.fbank_length),
+        cls_head=dict(student.cls_head, num_classes=_base_.num_classes)),
+    mixer=dict(type='ASLGuidedMixup', alpha1=5, alpha2=10, frames_per_map=1),
+    threshold=dict(type='FlexMatchThreshold', num_classes=_base_.num_classes, num_unlabeled=_base_.num_unlabeled,
+                   p_cutoff=0.3),
+    # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer3 on frames resized to 112^2
+    # (the native size), a 7 x 7 map that the mixer resizes to the 4 x 4 token grid. Frames arrive normalised with
+    # the recognizer's mean/std (converted inside).
+    localizer=dict(type='FNACLocalizer', visual_stage=3, input_size=(112, 112),
+                   video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std,
+                   frozen=True, checkpoint=None),
+    semi_train_cfg=dict(gamma1=2.0, gamma2=2.0, gamma3=0.1, tau_mix=0.3),
+    semi_test_cfg=dict(predict_on='teacher'),
+    data_preprocessor=dict(type='MultiBranchAVDataPreprocessor', data_preprocessor=student.data_preprocessor))
+
+# AdamW as the supervised synthetic configs (SGD did not train the tiny models from scratch, docs/models.md).
+max_iters = 300
+train_cfg = dict(type='SemiIterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
+val_cfg = dict(type='TeacherStudentValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
+                     clip_grad=dict(max_norm=1.0))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),
+    dict(type='CosineAnnealingLR', T_max=max_iters - 30, eta_min=1e-5, by_epoch=False, begin=30, end=max_iters),
+]
+# RNGStateHook: a resumed run draws the same augmentations and mixup masks as an uninterrupted one.
+custom_hooks = [dict(type='EMATeacherHook', momentum=0.01), dict(type='RNGStateHook')]
+default_hooks = dict(logger=dict(interval=10),
+                     checkpoint=dict(interval=max_iters, by_epoch=False, save_best=None, max_keep_ckpts=1))
+log_processor = dict(by_epoch=False)
+env_cfg = dict(dist_cfg=dict(backend='gloo'))
+randomness = dict(seed=0)
