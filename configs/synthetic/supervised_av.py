@@ -10,7 +10,10 @@ _base_ = [
 model = dict(
     video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8),
     audio_backbone=dict(input_length={{_base_.fbank_length}}),
-    cls_head=dict(num_classes={{_base_.num_classes}}))
+    cls_head=dict(num_classes={{_base_.num_classes}}),
+    # unimodal auxiliary losses (AVRecognizer.aux_loss_weight, docs/models.md): without them the fusion model
+    # learns the audio alone and the video features go constant; not in the paper
+    aux_loss_weight=1.0)
 
 # AdamW (lr 1e-3, weight decay 0.05), 50 iterations of linear warm-up then cosine decay over max_iters of batch 8
 # (2000 = 67 passes over train_all.txt), validation on val.txt every 250 iterations; the best checkpoint (val

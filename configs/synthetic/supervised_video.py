@@ -4,4 +4,5 @@
 _base_ = ['./supervised_av.py']
 model = dict(
     audio_backbone=None,
+    aux_loss_weight=0.0,  # one modality: no auxiliary heads
     cls_head=dict(_delete_=True, type='LinearClsHead', num_classes={{_base_.num_classes}}, in_channels=96))

@@ -1,5 +1,5 @@
 """Supervised audio-visual recognizer (also video-only and audio-only)."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -57,11 +57,19 @@ class AVRecognizer(BaseModel):
     softmax then mean, ``'score'`` = mean of logits) and writes ``pred_score`` (K,) and ``pred_label`` (1,)
     into each data sample, which is what mmaction2's ``AccMetric`` reads.
 
+    With both modalities and ``aux_loss_weight`` > 0 the model also has ``aux_video_head`` and ``aux_audio_head``
+    (a :class:`LinearClsHead` on each CLS) used only in the training loss (:meth:`per_sample_cls_loss`): trained
+    from scratch, the fusion model otherwise learns the easier modality alone and the other encoder's features go
+    constant (modality imbalance); a unimodal loss per encoder keeps each one learning. Not in the paper.
+
     Args:
         video_backbone: Config of the video encoder (e.g. :class:`VideoViT`), or None.
         audio_backbone: Config of the audio encoder (e.g. :class:`AudioEncoder`), or None.
         cls_head: Config of the head.
-        loss_cls: Config of the classification loss, called as ``loss(logits, labels)``.
+        loss_cls: Config of the classification loss, called as ``loss(logits, labels, reduction='none')`` (e.g.
+            mmaction2's ``CrossEntropyLoss``, which passes ``reduction`` to ``F.cross_entropy``).
+        aux_loss_weight: Weight w of the unimodal auxiliary losses; 0 = no auxiliary heads (the paper). Only
+            for audio-visual models.
         data_preprocessor: Config of the data preprocessor (e.g. ``AVDataPreprocessor``).
         train_cfg: Unused by this class; kept for config symmetry with the semi-supervised recognizer.
         test_cfg: ``dict(average_clips='prob' | 'score')``.
@@ -70,8 +78,9 @@ class AVRecognizer(BaseModel):
 
     def __init__(self, video_backbone: Optional[dict] = None, audio_backbone: Optional[dict] = None,
                  cls_head: Optional[dict] = None, loss_cls: dict = dict(type='mmaction.CrossEntropyLoss'),
-                 data_preprocessor: Optional[Union[dict, nn.Module]] = None, train_cfg: Optional[dict] = None,
-                 test_cfg: Optional[dict] = None, init_cfg: Optional[dict] = None) -> None:
+                 aux_loss_weight: float = 0.0, data_preprocessor: Optional[Union[dict, nn.Module]] = None,
+                 train_cfg: Optional[dict] = None, test_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
         # built here so that mmavssl's registry resolves it even without default_scope='mmavssl'
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
@@ -84,6 +93,18 @@ class AVRecognizer(BaseModel):
         self.audio_backbone = MODELS.build(audio_backbone) if audio_backbone is not None else None
         self.cls_head = MODELS.build(cls_head)
         self.loss_cls = MODELS.build(loss_cls)
+        if aux_loss_weight < 0:
+            raise ValueError(f'aux_loss_weight must be >= 0, got {aux_loss_weight}')
+        if aux_loss_weight > 0 and not (self.with_video and self.with_audio):
+            raise ValueError('aux_loss_weight > 0 needs both video_backbone and audio_backbone (the auxiliary '
+                             'heads are unimodal heads next to a fusion head); set it to 0 for unimodal models')
+        self.aux_loss_weight = float(aux_loss_weight)
+        if self.aux_loss_weight > 0:
+            # the widths of the embeddings are those the fusion head projects from
+            self.aux_video_head = MODELS.build(dict(type='LinearClsHead', num_classes=self.cls_head.num_classes,
+                                                    in_channels=self.cls_head.proj_video.in_features))
+            self.aux_audio_head = MODELS.build(dict(type='LinearClsHead', num_classes=self.cls_head.num_classes,
+                                                    in_channels=self.cls_head.proj_audio.in_features))
         self.train_cfg = train_cfg or {}
         self.test_cfg = dict(average_clips='prob') if test_cfg is None else dict(test_cfg)
         if self.test_cfg.get('average_clips', 'prob') not in _AVERAGING:
@@ -140,6 +161,37 @@ class AVRecognizer(BaseModel):
             return self.cls_head(feats['video'], feats['audio'], audio_valid)
         return self.cls_head(feats['video'] if self.with_video else feats['audio'])
 
+    @property
+    def with_aux(self) -> bool:
+        """Whether the model has the unimodal auxiliary heads."""
+        return self.aux_loss_weight > 0
+
+    def per_sample_cls_loss(self, feats: Dict[str, Optional[torch.Tensor]], audio_valid: Optional[torch.Tensor],
+                            targets: torch.Tensor) -> torch.Tensor:
+        """Classification loss of each sample: the loss of the fused logits plus the weighted auxiliary losses.
+
+        ``loss_b = CE(classify(feats)_b, y_b) + w * (CE(aux_video_b, y_b) + valid_b * CE(aux_audio_b, y_b))``
+        with w = ``aux_loss_weight`` (the auxiliary terms only when :attr:`with_aux`); a sample without audio
+        has no audio term. The mean over samples is the supervised loss; the semi-supervised model weights it
+        per sample (e.g. by a confidence mask).
+
+        Args:
+            feats: ``{'video': (B, Dv) or None, 'audio': (B, Da) or None}`` from :meth:`extract_feat`.
+            audio_valid: (B,) bool (None = all valid).
+            targets: (B,) long class indices.
+
+        Returns:
+            (B,) float losses.
+        """
+        loss = self.loss_cls(self.classify(feats, audio_valid), targets, reduction='none')
+        if not self.with_aux:
+            return loss
+        if audio_valid is None:
+            audio_valid = torch.ones_like(targets, dtype=torch.bool)
+        aux_video = self.loss_cls(self.aux_video_head(feats['video']), targets, reduction='none')
+        aux_audio = self.loss_cls(self.aux_audio_head(feats['audio']), targets, reduction='none')
+        return loss + self.aux_loss_weight * (aux_video + aux_audio * audio_valid.to(aux_audio.dtype))
+
     def _flat_views(self, inputs: Dict[str, torch.Tensor]) -> Dict[str, Optional[torch.Tensor]]:
         """Flatten (N, V, ...) inputs to (N * V, ...), keeping only the modalities the model uses."""
         flat = {}
@@ -152,31 +204,36 @@ class AVRecognizer(BaseModel):
         """V of the (N, V, ...) inputs."""
         return inputs['imgs' if self.with_video else 'audios'].shape[1]
 
-    def _logits(self, inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List[ActionDataSample]]) -> torch.Tensor:
-        """Logits of every view, (N * V, K)."""
+    def _feats(self, inputs: Dict[str, torch.Tensor], data_samples: Optional[List[ActionDataSample]]
+               ) -> Tuple[Dict[str, Optional[torch.Tensor]], torch.Tensor]:
+        """Embeddings of every view and their (N * V,) ``audio_valid`` flags."""
         flat = self._flat_views(inputs)
         num_views = self._num_views(inputs)
         first = next(v for v in flat.values() if v is not None)
         valid = audio_valid_of(data_samples, first.shape[0] // num_views, first.device)
-        feats = self.extract_feat(flat['imgs'], flat['audios'])
-        return self.classify(feats, valid.repeat_interleave(num_views))
+        return self.extract_feat(flat['imgs'], flat['audios']), valid.repeat_interleave(num_views)
+
+    def _logits(self, inputs: Dict[str, torch.Tensor],
+                data_samples: Optional[List[ActionDataSample]]) -> torch.Tensor:
+        """Logits of every view, (N * V, K)."""
+        return self.classify(*self._feats(inputs, data_samples))
 
     def loss(self, inputs: Dict[str, torch.Tensor], data_samples: List[ActionDataSample]) -> Dict[str, torch.Tensor]:
-        """Cross-entropy of every view against its sample's label.
+        """Mean :meth:`per_sample_cls_loss` of every view against its sample's label.
 
         Args:
             inputs: Preprocessed batch, see the class docstring.
             data_samples: N samples with ``gt_label``.
 
         Returns:
-            ``{'loss_cls': scalar, 'top1_acc': scalar}`` (only ``loss_cls`` enters the total loss).
+            ``{'loss_cls': scalar, 'top1_acc': scalar}`` (only ``loss_cls`` enters the total loss; ``top1_acc``
+            is that of the fused logits).
         """
-        logits = self._logits(inputs, data_samples)
-        labels = labels_of(data_samples, logits.device).repeat_interleave(self._num_views(inputs))
+        feats, valid = self._feats(inputs, data_samples)
+        labels = labels_of(data_samples, valid.device).repeat_interleave(self._num_views(inputs))
         with torch.no_grad():
-            top1 = (logits.argmax(dim=1) == labels).float().mean()
-        return {'loss_cls': self.loss_cls(logits, labels), 'top1_acc': top1}
+            top1 = (self.classify(feats, valid).argmax(dim=1) == labels).float().mean()
+        return {'loss_cls': self.per_sample_cls_loss(feats, valid, labels).mean(), 'top1_acc': top1}
 
     def average_views(self, logits: torch.Tensor, num_views: int) -> torch.Tensor:
         """Average the views of each sample as mmaction2's ``BaseHead.average_clips``.
