@@ -74,8 +74,8 @@ class SemiSupervisedAVRecognizer(BaseModel):
 
     Args:
         recognizer: Config (or module) of an ``AVRecognizer``-like model with ``video_backbone``,
-            ``extract_feat(imgs, audios, token_mask=None, partner_imgs=None)`` and
-            ``classify(feats, audio_valid=None)``.
+            ``extract_feat(imgs, audios, token_mask=None, partner_imgs=None)``,
+            ``classify(feats, audio_valid=None)`` and ``per_sample_cls_loss(feats, audio_valid, targets)``.
         mixer: Config of ``TubeTokenMixup`` or ``ASLGuidedMixup``.
         threshold: Config of ``FixedThreshold``, ``FlexMatchThreshold`` or ``FreeMatchThreshold``.
         localizer: Config of the frozen localizer (``localize(imgs, loc_audios, frames_per_map=1)``); required
@@ -225,9 +225,10 @@ class SemiSupervisedAVRecognizer(BaseModel):
 
         audios = None if a_l is None else torch.cat([a_l, a_s])
         feats = self.student.extract_feat(torch.cat([x_l, x_s]), audios)
-        logits = self.student.classify(feats, torch.cat([valid_l, valid_u]))
-        loss_sup = F.cross_entropy(logits[:n_l], labels)
-        loss_unsup = (F.cross_entropy(logits[n_l:], pseudo, reduction='none') * mask).mean()
+        # The recognizer's own per-sample loss, so its auxiliary unimodal terms (if any) train here too.
+        per_sample = self.student.per_sample_cls_loss(feats, torch.cat([valid_l, valid_u]), torch.cat([labels, pseudo]))
+        loss_sup = per_sample[:n_l].mean()
+        loss_unsup = (per_sample[n_l:] * mask).mean()
 
         mixed = self.mix_batch(x_s, loc_s)
         perm, lam = mixed.partner, mixed.result.lam

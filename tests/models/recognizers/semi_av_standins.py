@@ -53,6 +53,10 @@ class TinyRecognizer(nn.Module):
             z = torch.cat([z, aud], dim=1)
         return self.head(self.drop(z))
 
+    def per_sample_cls_loss(self, feats: Dict[str, Optional[Tensor]], audio_valid: Optional[Tensor],
+                            targets: Tensor) -> Tensor:
+        return F.cross_entropy(self.classify(feats, audio_valid), targets, reduction='none')
+
     def forward(self, inputs: dict, data_samples=None, mode: str = 'tensor'):
         imgs = inputs['imgs'].mean(1)
         audios = inputs['audios'].mean(1) if 'audios' in inputs else None
