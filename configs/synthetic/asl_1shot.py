@@ -17,7 +17,9 @@ model = dict(
         student,
         video_backbone=dict(student.video_backbone, img_size=_base_.img_size, num_frames=8),
         audio_backbone=dict(student.audio_backbone, input_length=_base_.fbank_length),
-        cls_head=dict(student.cls_head, num_classes=_base_.num_classes)),
+        cls_head=dict(student.cls_head, num_classes=_base_.num_classes),
+        # unimodal auxiliary losses, as supervised_av.py: without them the tiny fusion model ignores the video
+        aux_loss_weight=1.0),
     mixer=dict(type='ASLGuidedMixup', alpha1=5, alpha2=10, frames_per_map=1),
     threshold=dict(type='FlexMatchThreshold', num_classes=_base_.num_classes, num_unlabeled=_base_.num_unlabeled,
                    p_cutoff=0.3),

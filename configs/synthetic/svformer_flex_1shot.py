@@ -3,7 +3,7 @@
 # Same data, schedule and budget as asl_1shot.py (the audio is decoded but never reaches the model).
 _base_ = ['./av_tubetoken_nolc_1shot.py']
 model = dict(
-    recognizer=dict(audio_backbone=None,
+    recognizer=dict(audio_backbone=None, aux_loss_weight=0.0,
                     cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=_base_.num_classes,
                                   in_channels=_base_.model.recognizer.video_backbone.embed_dims)),
     semi_train_cfg=dict(use_audio=False, mix_weighting='soft', mix_target='logit'))
