@@ -41,7 +41,8 @@ def test_synthetic_config_trains_and_validates(tmp_path):
     runner = Runner.from_cfg(cfg)
     runner.train()
     metrics = runner.val_loop.run()
-    for key in ('loc/cIoU', 'loc/AUC', 'loc/center/AUC', 'loc/uniform/AUC', 'loc_median/AUC'):
+    for key in ('loc/cIoU', 'loc/AUC', 'loc/pointing', 'loc/center/pointing', 'loc/uniform/pointing',
+                'loc/center/AUC', 'loc/uniform/AUC', 'loc_median/AUC'):
         assert 0.0 <= metrics[key] <= 1.0
     assert (tmp_path / 'work' / 'iter_2.pth').is_file()
 

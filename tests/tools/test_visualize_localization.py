@@ -47,3 +47,13 @@ def test_tool_writes_png_and_keeps_existing_files(tmp_path):
     assert image.std() > 0
     with pytest.raises(FileExistsError, match='overwrite'), pytest.warns(UserWarning):
         tool.main(argv)
+
+
+def test_audio_pipeline_follows_the_config():
+    tool = _tool()
+    default = tool.build_audio_pipeline(tool.parse_args(['v.mp4', '--out-dir', 'x']))
+    assert default[0].window == 3.0 and default[1].nperseg == 512
+    config = str(ROOT / 'configs/localizer/fnac_r18_synthetic.py')
+    window, spectrogram = tool.build_audio_pipeline(tool.parse_args(['v.mp4', '--out-dir', 'x', '--config', config]))
+    assert window.window == 0.3 and window.keep_single_frame and spectrogram.nperseg == 128
+    assert not spectrogram.augment

@@ -4,8 +4,8 @@ Example::
 
     python tools/analysis/visualize_localization.py video.mp4 --out-dir vis/ --checkpoint fnac_best.pth
 
-For each video the frame at ``--time`` (default: the middle) is localised with the 3 s audio window centred
-on it; ``<out-dir>/<video name>_loc.png`` shows the map over the frame (and ``--boxes`` if given).
+For each video the frame at ``--time`` (default: the middle) is localised with the audio window centred on it
+(the ``LocAudioWindow`` / ``FNACSpectrogram`` settings of ``--config``'s test pipeline, else FNAC's 3 s); ``<out-dir>/<video name>_loc.png`` shows the map over the frame (and ``--boxes`` if given).
 """
 import argparse
 import os
@@ -17,10 +17,10 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-from mmavssl.datasets.transforms import FNACSpectrogram, LocAudioWindow, load_av_sample
+from mmavssl.datasets.transforms import load_av_sample
 from mmavssl.evaluation.functional import draw_boxes, overlay_map
 from mmavssl.models.localizers import FNACLocalizer
-from mmavssl.registry import MODELS
+from mmavssl.registry import MODELS, TRANSFORMS
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -52,6 +52,23 @@ def build_localizer(args: argparse.Namespace) -> FNACLocalizer:
                          loss=None, checkpoint=args.checkpoint, frozen=True)
 
 
+def build_audio_pipeline(args: argparse.Namespace) -> list:
+    """``LocAudioWindow`` + ``FNACSpectrogram`` as in ``--config``'s test pipeline (FNAC defaults otherwise).
+
+    Returns:
+        The two transforms (single frame kept, no spectrogram masking).
+    """
+    steps = {'LocAudioWindow': dict(type='LocAudioWindow'), 'FNACSpectrogram': dict(type='FNACSpectrogram')}
+    if args.config:
+        cfg = Config.fromfile(args.config)
+        for step in cfg.get('test_dataloader', {}).get('dataset', {}).get('pipeline', []):
+            if step['type'] in steps:
+                steps[step['type']] = dict(step)
+    steps['LocAudioWindow'].update(keep_single_frame=True, frame='center')
+    steps['FNACSpectrogram'].update(augment=False)
+    return [TRANSFORMS.build(step) for step in steps.values()]
+
+
 def main(argv: Optional[List[str]] = None) -> List[str]:
     """Write one PNG per video.
 
@@ -64,7 +81,7 @@ def main(argv: Optional[List[str]] = None) -> List[str]:
     args = parse_args(argv)
     model = build_localizer(args)
     os.makedirs(args.out_dir, exist_ok=True)
-    pipeline = [LocAudioWindow(keep_single_frame=True), FNACSpectrogram()]
+    pipeline = build_audio_pipeline(args)
     mean, std = np.array(model.video_mean), np.array(model.video_std)
     written = []
     for video in args.videos:

@@ -31,6 +31,13 @@ def _fit_length(wave: np.ndarray, length: int) -> np.ndarray:
     return wave[:length]
 
 
+def _local_energy(wave: np.ndarray, centre: float, length: float) -> float:
+    """Sum of squares of ``wave`` over ``length`` samples centred on sample ``centre`` (clipped to the wave)."""
+    start = max(int(round(centre - length / 2)), 0)
+    segment = wave[start:max(int(round(centre + length / 2)), start)]
+    return float(np.dot(segment, segment))
+
+
 @TRANSFORMS.register_module()
 class LocAudioWindow(BaseTransform):
     """Pick a frame and cut the audio window centred on its time (FNAC: 3 s).
@@ -46,7 +53,9 @@ class LocAudioWindow(BaseTransform):
 
     Args:
         window: Window length in seconds.
-        frame: ``'center'`` (frame ``len(frame_inds) // 2``) or ``'random'``.
+        frame: ``'center'`` (frame ``len(frame_inds) // 2``), ``'random'`` or ``'loudest'``: the frame whose
+            audio neighbourhood (one frame period centred on its time) has the most energy, i.e. the moment the
+            clip sounds most (chosen from the audio alone, so it is usable for training and evaluation).
         keep_single_frame: Reduce the clip to the picked frame.
         sample_rate: Output rate; the window is resampled (polyphase) when the source rate differs. None keeps
             the source rate.
@@ -54,8 +63,8 @@ class LocAudioWindow(BaseTransform):
 
     def __init__(self, window: float = 3.0, frame: str = 'center', keep_single_frame: bool = False,
                  sample_rate: Optional[int] = 16000) -> None:
-        if frame not in ('center', 'random'):
-            raise ValueError(f"LocAudioWindow: frame must be 'center' or 'random', got {frame!r}")
+        if frame not in ('center', 'random', 'loudest'):
+            raise ValueError(f"LocAudioWindow: frame must be 'center', 'random' or 'loudest', got {frame!r}")
         if window <= 0:
             raise ValueError(f'LocAudioWindow: window must be > 0 seconds, got {window}')
         self.window = window
@@ -77,12 +86,19 @@ class LocAudioWindow(BaseTransform):
                 raise KeyError(f'LocAudioWindow needs results[{key!r}] ({results.get("filename", "?")}): put a '
                                'decoding transform that loads audio and frames before it')
         frame_inds = np.asarray(results['frame_inds'])
-        pick = len(frame_inds) // 2 if self.frame == 'center' else np.random.randint(len(frame_inds))
-        time = float(frame_inds[pick]) / float(results['avg_fps'])
         src_rate = int(results['audio_sample_rate'])
         wave = np.asarray(results['audio'], dtype=np.float32).reshape(-1)
+        fps, offset = float(results['avg_fps']), float(results.get('audio_offset', 0.0))
+        if self.frame == 'center':
+            pick = len(frame_inds) // 2
+        elif self.frame == 'random':
+            pick = np.random.randint(len(frame_inds))
+        else:
+            pick = int(np.argmax([_local_energy(wave, (i / fps - offset) * src_rate, src_rate / fps)
+                                  for i in frame_inds]))
+        time = float(frame_inds[pick]) / fps
         length = int(round(self.window * src_rate))
-        centre = int(round((time - float(results.get('audio_offset', 0.0))) * src_rate))
+        centre = int(round((time - offset) * src_rate))
         start = min(max(centre - length // 2, 0), max(wave.size - length, 0))
         segment = _fit_length(wave[start:start + length], length)
         out_rate = src_rate if self.sample_rate is None else int(self.sample_rate)

@@ -4,10 +4,15 @@ Per sample: the map is upsampled to the frame size, min-max normalised, threshol
 fixed value) and compared with the ground-truth box mask: ``IoU = sum(P * G) / (sum(G) + sum(P * [G == 0]))``.
 Over a set: ``cIoU`` = fraction of samples with IoU >= 0.5 (FNAC's "AP50 (cIoU)"), ``AUC`` = trapezoidal area
 under the success-rate curve over IoU thresholds 0, 0.05, ..., 1.
+
+Additions for small objects (not in FNAC): the ``'top_ratio'`` threshold keeps a fixed fraction of the frame
+(the median predicts half of it, so a source covering a few percent can never reach IoU 0.5), and the pointing
+game (:func:`pointing_hit`: is the map's maximum on the source?), which needs no threshold at all.
 """
 from typing import Dict, Sequence, Tuple, Union
 
 import numpy as np
+from scipy import ndimage
 import torch
 import torch.nn.functional as F
 
@@ -77,18 +82,26 @@ def boxes_to_gt_map(boxes: Union[np.ndarray, Sequence[Sequence[float]]], size: T
     raise ValueError(f"gt_format must be 'union' or 'consensus', got {gt_format!r}")
 
 
-def binarize_map(loc_map: np.ndarray, threshold: Union[str, float] = 'median') -> np.ndarray:
+def binarize_map(loc_map: np.ndarray, threshold: Union[str, float] = 'median', top_ratio: float = 0.05) -> np.ndarray:
     """Predicted mask of a normalised map: ``loc_map >= thr``.
 
     Args:
         loc_map: (H, W) normalised map.
-        threshold: ``'median'`` (FNAC: the value at index ``int(H * W * 0.5)`` of the sorted map) or a float.
+        threshold: ``'median'`` (FNAC: the value at index ``int(H * W * 0.5)`` of the sorted map),
+            ``'top_ratio'`` (the ``ceil(top_ratio * H * W)``-th largest value: about ``top_ratio`` of the frame,
+            more on ties; a constant map selects everything) or a float.
+        top_ratio: Kept fraction for ``threshold='top_ratio'``, in (0, 1].
 
     Returns:
         (H, W) float64 0/1 mask.
     """
     if threshold == 'median':
         threshold = np.sort(loc_map.reshape(-1))[int(loc_map.size * 0.5)]
+    elif threshold == 'top_ratio':
+        if not 0.0 < top_ratio <= 1.0:
+            raise ValueError(f'binarize_map: top_ratio must be in (0, 1], got {top_ratio}')
+        keep = max(int(np.ceil(top_ratio * loc_map.size)), 1)
+        threshold = np.sort(loc_map.reshape(-1))[loc_map.size - keep]
     return (loc_map >= float(threshold)).astype(np.float64)
 
 
@@ -108,7 +121,7 @@ def mask_iou(pred_mask: np.ndarray, gt_map: np.ndarray) -> float:
 
 def map_iou(loc_map: Union[np.ndarray, torch.Tensor], boxes: np.ndarray, size: Tuple[int, int],
             threshold: Union[str, float] = 'median', upsample_mode: str = 'bilinear',
-            gt_format: str = 'union') -> float:
+            gt_format: str = 'union', top_ratio: float = 0.05) -> float:
     """IoU of one predicted map with its GT boxes (upsample, normalise, threshold, compare).
 
     Args:
@@ -118,11 +131,12 @@ def map_iou(loc_map: Union[np.ndarray, torch.Tensor], boxes: np.ndarray, size: T
         threshold: See :func:`binarize_map`.
         upsample_mode: See :func:`upsample_map`.
         gt_format: See :func:`boxes_to_gt_map`.
+        top_ratio: See :func:`binarize_map`.
 
     Returns:
         The IoU.
     """
-    pred = binarize_map(normalize_map(upsample_map(loc_map, size, upsample_mode)), threshold)
+    pred = binarize_map(normalize_map(upsample_map(loc_map, size, upsample_mode)), threshold, top_ratio)
     return mask_iou(pred, boxes_to_gt_map(boxes, size, gt_format))
 
 
@@ -159,3 +173,47 @@ def center_box_mask(size: Tuple[int, int], ratio: float = 0.5) -> np.ndarray:
     mask = np.zeros((height, width))
     mask[top:top + bh, left:left + bw] = 1
     return mask
+
+
+def pointing_hit(loc_map: Union[np.ndarray, torch.Tensor], boxes: np.ndarray, size: Tuple[int, int],
+                 upsample_mode: str = 'bilinear', tolerance: float = 0.0) -> float:
+    """Pointing game (Zhang et al., ECCV 2016): is the maximum of the upsampled map on a GT box?
+
+    A hit is a maximal pixel whose centre lies within ``tolerance`` pixels of a box pixel (Zhang et al. use
+    15 px; a map of stride s cannot point more finely than s / 2). Ties count fractionally: the score is the
+    share of maximal pixels that hit, so a constant map scores the (dilated) box area over the frame area,
+    the expected hit rate of a uniformly random point.
+
+    Args:
+        loc_map: (h, w) raw map.
+        boxes: (n, 4) GT boxes in the (H, W) frame, see :func:`boxes_to_gt_map`.
+        size: Frame (H, W).
+        upsample_mode: See :func:`upsample_map`.
+        tolerance: Hit radius around the boxes in pixels (Euclidean), >= 0.
+
+    Returns:
+        Hit score in [0, 1] (0 or 1 unless the maximum is tied).
+    """
+    if tolerance < 0:
+        raise ValueError(f'pointing_hit: tolerance must be >= 0 pixels, got {tolerance}')
+    gt = boxes_to_gt_map(boxes, size, 'union') > 0
+    if tolerance > 0 and gt.any():
+        gt = ndimage.distance_transform_edt(~gt) <= tolerance
+    peak = normalize_map(upsample_map(loc_map, size, upsample_mode))
+    maximal = peak >= peak.max()
+    return float(gt[maximal].mean())
+
+
+def center_point_map(size: Tuple[int, int]) -> np.ndarray:
+    """Pointing-game baseline: a map whose maximum is the central pixel (the 2 x 2 centre for even sides).
+
+    Args:
+        size: Frame (H, W).
+
+    Returns:
+        (H, W) float64 map, 1 at the centre, 0 elsewhere.
+    """
+    height, width = size
+    point = np.zeros((height, width))
+    point[(height - 1) // 2:height // 2 + 1, (width - 1) // 2:width // 2 + 1] = 1
+    return point

@@ -82,6 +82,18 @@ def test_random_frame_is_one_of_the_clip():
     assert times <= {0.0, 1.0, 2.0, 3.0, 4.0} and len(times) > 1
 
 
+def test_loudest_frame_follows_the_audio_energy():
+    results = _results()
+    results['audio'] = np.zeros_like(results['audio'])
+    # A burst 2.99-3.01 s (frame 75 at 25 fps), a quieter one at 1.0 s; audio_offset shifts the track by 1 s.
+    results['audio'][int(2.99 * 16000):int(3.01 * 16000)] = 1.0
+    results['audio'][16000:16100] = 0.5
+    out = LocAudioWindow(frame='loudest', window=1.0, keep_single_frame=True)(dict(results))
+    assert out['loc_frame_time'] == 3.0 and out['frame_inds'].tolist() == [75] and out['imgs'][0][0, 0, 0] == 3
+    shifted = LocAudioWindow(frame='loudest', window=1.0)(dict(results, audio_offset=1.0))
+    assert shifted['loc_frame_time'] == 4.0
+
+
 @pytest.mark.skipif(not UCF.is_file(), reason='shared UCF sample video not present')
 def test_load_av_sample_real_video():
     res = load_av_sample(str(UCF))

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from mmavssl.evaluation.functional import (binarize_map, boxes_to_gt_map, center_box_mask, map_iou,
-                                           normalize_map, summarize_ious, upsample_map)
+from mmavssl.evaluation.functional import (binarize_map, boxes_to_gt_map, center_box_mask, center_point_map,
+                                           map_iou, normalize_map, pointing_hit, summarize_ious, upsample_map)
 
 # Top two rows hold the 8 largest values: the median threshold keeps exactly those rows.
 TOP_HEAVY = np.arange(16, dtype=np.float64)[::-1].reshape(4, 4)
@@ -51,3 +51,39 @@ def test_summary_scores():
 def test_center_box():
     mask = center_box_mask((4, 4), 0.5)
     assert mask.sum() == 4 and mask[1:3, 1:3].all()
+
+
+def test_top_ratio_threshold():
+    top = normalize_map(TOP_HEAVY)
+    assert binarize_map(top, 'top_ratio', 0.25).tolist() == [[1] * 4] + [[0] * 4] * 3
+    # ceil(0.2 * 16) = 4 pixels, ceil(0.1 * 16) = 2 pixels.
+    assert binarize_map(top, 'top_ratio', 0.2).sum() == 4
+    assert binarize_map(top, 'top_ratio', 0.1).tolist()[0] == [1, 1, 0, 0]
+    assert map_iou(TOP_HEAVY, [[0, 0, 4, 1]], (4, 4), threshold='top_ratio', top_ratio=0.25) == pytest.approx(1.0)
+    # A 2 x 2 source: the median can reach at most 4 / 8, the top quarter 2 / (4 + 2).
+    assert map_iou(TOP_HEAVY, [[0, 0, 2, 2]], (4, 4), threshold='top_ratio', top_ratio=0.25) == pytest.approx(2 / 6)
+    # A constant map keeps every pixel (ties).
+    assert binarize_map(np.zeros((4, 4)), 'top_ratio', 0.1).all()
+    with pytest.raises(ValueError, match='top_ratio'):
+        binarize_map(top, 'top_ratio', 0.0)
+
+
+def test_pointing_game():
+    # TOP_HEAVY peaks at pixel (row 0, col 0).
+    assert pointing_hit(TOP_HEAVY, [[0, 0, 1, 1]], (4, 4)) == 1.0
+    assert pointing_hit(TOP_HEAVY, [[2, 2, 4, 4]], (4, 4)) == 0.0
+    # Box two columns to the right of the peak: a hit only with a tolerance of at least 2 px.
+    assert pointing_hit(TOP_HEAVY, [[2, 0, 4, 1]], (4, 4), tolerance=1.9) == 0.0
+    assert pointing_hit(TOP_HEAVY, [[2, 0, 4, 1]], (4, 4), tolerance=2.0) == 1.0
+    # Ties score fractionally: two maxima, one on the box; a constant map scores the box area fraction.
+    two_peaks = np.zeros((4, 4))
+    two_peaks[0, 0] = two_peaks[3, 3] = 1
+    assert pointing_hit(two_peaks, [[0, 0, 1, 1]], (4, 4), upsample_mode='nearest') == pytest.approx(0.5)
+    assert pointing_hit(np.ones((2, 2)), [[0, 0, 2, 2]], (4, 4)) == pytest.approx(4 / 16)
+    with pytest.raises(ValueError, match='tolerance'):
+        pointing_hit(TOP_HEAVY, [[0, 0, 1, 1]], (4, 4), tolerance=-1)
+
+
+def test_center_point_map():
+    assert np.argwhere(center_point_map((5, 5))).tolist() == [[2, 2]]
+    assert np.argwhere(center_point_map((4, 6))).tolist() == [[1, 2], [1, 3], [2, 2], [2, 3]]

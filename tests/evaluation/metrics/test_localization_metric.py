@@ -27,6 +27,22 @@ def test_metric_with_baselines():
     # uniform map -> whole frame: 8 / 16 and 4 / 16.
     assert scores['loc/uniform/mIoU'] == pytest.approx((0.5 + 0.25) / 2)
     assert scores['loc/uniform/cIoU'] == pytest.approx(0.5)
+    # The peak (0, 0) lies in both boxes; the 2 x 2 centre point has 2 and 1 of its pixels in them; a random
+    # point lands in the boxes with probability 8 / 16 and 4 / 16.
+    assert scores['loc/pointing'] == pytest.approx(1.0)
+    assert scores['loc/center/pointing'] == pytest.approx((2 / 4 + 1 / 4) / 2)
+    assert scores['loc/uniform/pointing'] == pytest.approx((8 / 16 + 4 / 16) / 2)
+
+
+def test_metric_top_ratio_and_tolerance():
+    metric = LocalizationMetric(threshold='top_ratio', top_ratio=0.25, pointing_tolerance=2.0, baselines=())
+    evaluator = Evaluator([metric])
+    evaluator.process(data_samples=[_sample([[0, 0, 4, 1]]), _sample([[2, 0, 4, 1]])], data_batch=None)
+    scores = evaluator.evaluate(2)
+    # Top row predicted: IoU 1 and 2 / (2 + 2); the second box is 2 px from the peak, within the tolerance.
+    assert scores['loc/mIoU'] == pytest.approx((1.0 + 0.5) / 2)
+    assert scores['loc/cIoU'] == pytest.approx(1.0)
+    assert scores['loc/pointing'] == pytest.approx(1.0)
 
 
 def test_metric_errors():
@@ -37,3 +53,5 @@ def test_metric_errors():
         LocalizationMetric(baselines=('random',))
     with pytest.raises(ValueError, match='threshold'):
         LocalizationMetric(threshold=2.0)
+    with pytest.raises(ValueError, match='top_ratio'):
+        LocalizationMetric(threshold='top_ratio', top_ratio=1.5)
