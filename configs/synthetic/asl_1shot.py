@@ -23,10 +23,10 @@ model = dict(
     mixer=dict(type='ASLGuidedMixup', alpha1=5, alpha2=10, frames_per_map=1),
     threshold=dict(type='FlexMatchThreshold', num_classes=_base_.num_classes, num_unlabeled=_base_.num_unlabeled,
                    p_cutoff=0.3),
-    # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer3 on frames resized to 112^2
-    # (the native size), a 7 x 7 map that the mixer resizes to the 4 x 4 token grid. Frames arrive normalised with
-    # the recognizer's mean/std (converted inside).
-    localizer=dict(type='FNACLocalizer', visual_stage=3, input_size=(112, 112),
+    # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer3 on frames resized to 64^2,
+    # a 4 x 4 map, the size of the recognizer's token grid. Frames arrive normalised with the recognizer's
+    # mean/std (converted inside).
+    localizer=dict(type='FNACLocalizer', visual_stage=3, input_size=(64, 64),
                    video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std,
                    frozen=True, checkpoint=None),
     semi_train_cfg=dict(gamma1=2.0, gamma2=2.0, gamma3=0.1, tau_mix=0.3),

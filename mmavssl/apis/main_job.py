@@ -32,6 +32,11 @@ class MainJobConfig:
         supervised_config: Labeled-only baseline (same labeled clips as the semi-supervised run).
         semi_config: The ASL-guided semi-supervised method.
         localizer_ckpt_key: Config key of the semi-supervised model that receives the localizer checkpoint.
+        init_semi_from_supervised: Start the semi-supervised run from the supervised-only checkpoint (a
+            supervised warm-up, like SVFormer's ``WARM_EPOCH``): the student and the EMA teacher both begin
+            as the baseline, so the run measures what the unlabeled clips add to it.
+        localizer_options: ``--cfg-options`` of the localizer training; the default shortens it to 40
+            iterations so the whole job fits 15 minutes on 2 CPU cores (docs/localizer.md has the full run).
         seed: Seed of the dataset generator and of every training step.
         synthetic: Overrides of :class:`SyntheticAVConfig` (e.g. a smaller set for tests).
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
@@ -43,6 +48,9 @@ class MainJobConfig:
     supervised_config: str = 'configs/synthetic/supervised_av_1shot.py'
     semi_config: str = 'configs/synthetic/asl_1shot.py'
     localizer_ckpt_key: str = 'model.localizer.checkpoint'
+    init_semi_from_supervised: bool = True
+    localizer_options: List[str] = field(default_factory=lambda: [
+        'max_iters=40', 'train_cfg.max_iters=40', 'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
     seed: int = 0
     synthetic: Dict[str, Any] = field(default_factory=dict)
     extra_train_args: List[str] = field(default_factory=list)
@@ -152,9 +160,12 @@ class MainJob:
                         reused=bool(manifest.get('reused')))
 
         data = self._step('data', 1, total, generate)
-        loc = self._step('localizer', 2, total, lambda d: dict(checkpoint=str(self._train(cfg.localizer_config, d))))
+        loc = self._step('localizer', 2, total,
+                         lambda d: dict(checkpoint=str(self._train(cfg.localizer_config, d, cfg.localizer_options))))
         sup = self._step('supervised', 3, total, lambda d: self._train_and_test(cfg.supervised_config, d))
         semi_opts = [f'{cfg.localizer_ckpt_key}={loc["checkpoint"]}']
+        if cfg.init_semi_from_supervised:
+            semi_opts.append(f'load_from={sup["checkpoint"]}')
         semi = self._step('semi_supervised', 4, total,
                           lambda d: self._train_and_test(cfg.semi_config, d, semi_opts))
         summary = dict(data=data, localizer=loc, supervised=sup, semi_supervised=semi, seconds=self.timings)

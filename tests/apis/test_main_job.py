@@ -21,7 +21,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
                         localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
-                        synthetic=TINY_DATA)
+                        synthetic=TINY_DATA, localizer_options=[])
     lines = []
     summary = run_main_job(cfg, echo=lines.append)
 
@@ -34,6 +34,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     # the localizer checkpoint reached the semi-supervised training as the configured key
     semi_log = (tmp_path / 'job' / 'semi_supervised' / 'log.txt').read_text()
     assert f'localizer_checkpoint={loc_ckpt}' in semi_log
+    assert f"load_from={summary['supervised']['checkpoint']}" in semi_log
     assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
     assert format_summary(summary) in '\n'.join(lines)
     assert any(line.startswith('[4/4] semi_supervised: done') for line in lines)

@@ -2,8 +2,8 @@
 # synthetic_av.py wrapped in MultiBranchAV, ConcatDataset([labeled, unlabeled]) read 1 : 5 by
 # LabeledUnlabeledSampler (batch 6 = 1 labeled + 5 unlabeled clips), multi_branch_collate.
 # Labeled clips fill `sup` (weak view); unlabeled clips are decoded once and fill `unsup_weak` (teacher) and
-# `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios` of a 2 s window centred on
-# the clip's centre frame (docs/localizer.md) for ASL-guided mixup. Map-free mixers ignore it.
+# `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios` of a 0.3 s window centred
+# on the clip's centre frame (docs/localizer.md) for ASL-guided mixup. Map-free mixers ignore it.
 #
 # Variables: everything of synthetic_av.py, plus branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
 # labeled_pipeline, unlabeled_pipeline, labeled_dataset, unlabeled_dataset, num_unlabeled (lines of
@@ -12,11 +12,13 @@ _base_ = ['./synthetic_av.py']
 
 num_unlabeled = 234  # train_unlabeled_1shot.txt (240 - 6)
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
-# The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it: a 2 s window centred on the
-# clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts the window).
-loc_window = 2.0
+# The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it (keep the two in step): a 0.3 s
+# window centred on the clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts
+# the window) and a coarse spectrogram (nperseg 128, no overlap: (1, 65, 37)).
+loc_window = 0.3
 semi_decode = [*_base_.decode, dict(type='LocAudioDecode', window=loc_window)]
-loc_transforms = [dict(type='LocAudioWindow', window=loc_window, frame='center'), dict(type='FNACSpectrogram')]
+loc_transforms = [dict(type='LocAudioWindow', window=loc_window, frame='center'),
+                  dict(type='FNACSpectrogram', nperseg=128, noverlap=0)]
 strong_loc = _base_.strong[:-2] + loc_transforms + _base_.strong[-2:]  # before FormatShape, PackAVInputs
 
 labeled_pipeline = [dict(type='AVInit'),
