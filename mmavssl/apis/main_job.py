@@ -37,6 +37,8 @@ class MainJobConfig:
             as the baseline, so the run measures what the unlabeled clips add to it.
         localizer_options: ``--cfg-options`` of the localizer training; the default shortens it to 40
             iterations so the whole job fits 15 minutes on 2 CPU cores (docs/localizer.md has the full run).
+        semi_options: Extra ``--cfg-options`` of the semi-supervised training; by default a 5x lower learning
+            rate than the config's (which trains from scratch), since the run fine-tunes the supervised model.
         seed: Seed of the dataset generator and of every training step.
         synthetic: Overrides of :class:`SyntheticAVConfig` (e.g. a smaller set for tests).
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
@@ -51,6 +53,7 @@ class MainJobConfig:
     init_semi_from_supervised: bool = True
     localizer_options: List[str] = field(default_factory=lambda: [
         'max_iters=40', 'train_cfg.max_iters=40', 'train_cfg.val_interval=40', 'default_hooks.checkpoint.interval=40'])
+    semi_options: List[str] = field(default_factory=lambda: ['optim_wrapper.optimizer.lr=0.0002'])
     seed: int = 0
     synthetic: Dict[str, Any] = field(default_factory=dict)
     extra_train_args: List[str] = field(default_factory=list)
@@ -166,6 +169,7 @@ class MainJob:
         semi_opts = [f'{cfg.localizer_ckpt_key}={loc["checkpoint"]}']
         if cfg.init_semi_from_supervised:
             semi_opts.append(f'load_from={sup["checkpoint"]}')
+        semi_opts += cfg.semi_options
         semi = self._step('semi_supervised', 4, total,
                           lambda d: self._train_and_test(cfg.semi_config, d, semi_opts))
         summary = dict(data=data, localizer=loc, supervised=sup, semi_supervised=semi, seconds=self.timings)

@@ -21,7 +21,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
                         localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
-                        synthetic=TINY_DATA, localizer_options=[])
+                        synthetic=TINY_DATA, localizer_options=[], semi_options=[])
     lines = []
     summary = run_main_job(cfg, echo=lines.append)
 

@@ -63,8 +63,9 @@ def test_strong_branch_carries_loc_audios(tiny_root: Path, tmp_path: Path) -> No
     unlabeled = DATASETS.build(cfg.train_dataloader.dataset.datasets[1])
     sample = unlabeled[0]
     assert sample['inputs']['sup'] is None
-    # FNAC spectrogram of the 2 s window (configs/localizer/fnac_r18_synthetic.py): 257 bins x 133 frames.
-    assert sample['inputs']['unsup_strong']['loc_audios'].shape == (1, 1, 257, 133)
+    # The localizer's spectrogram (configs/localizer/fnac_r18_synthetic.py): 0.3 s at 16 kHz, nperseg 128 without
+    # overlap -> 65 bins x 37 frames.
+    assert sample['inputs']['unsup_strong']['loc_audios'].shape == (1, 1, 65, 37)
     assert 'loc_audios' not in sample['inputs']['unsup_weak']
     assert sample['data_samples']['unsup_strong'].sample_idx == 0
 
