@@ -102,10 +102,10 @@ def build_frozen_localizer(config: Optional[str] = None, checkpoint: Optional[st
     Returns:
         The localizer in eval mode with ``requires_grad=False``.
     """
-    if not checkpoint:
-        warnings.warn('no localizer checkpoint: the map and the ASL-guided masks come from random weights')
-    if config:
-        cfg = Config.fromfile(config).model
+    cfg = Config.fromfile(config).model if config else None
+    if not (checkpoint or (cfg is not None and cfg.get('checkpoint'))):
+        warnings.warn('no localizer checkpoint: the localization maps come from random weights')
+    if cfg is not None:
         cfg.pop('data_preprocessor', None)
         cfg.update(frozen=True, loss=None, checkpoint=checkpoint or cfg.get('checkpoint'))
         return MODELS.build(cfg)

@@ -9,7 +9,6 @@ For each video the frame at ``--time`` (default: the middle) is localised with t
 """
 import argparse
 import os
-import warnings
 from typing import List, Optional
 
 import cv2
@@ -17,10 +16,10 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
+from mmavssl.apis.visualize_masks import build_frozen_localizer
 from mmavssl.datasets.transforms import load_av_sample
 from mmavssl.evaluation.functional import draw_boxes, overlay_map
-from mmavssl.models.localizers import FNACLocalizer
-from mmavssl.registry import MODELS, TRANSFORMS
+from mmavssl.registry import TRANSFORMS
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -37,19 +36,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--boxes', type=float, nargs='+', help='GT boxes x1 y1 x2 y2 ... in frame pixels')
     parser.add_argument('--overwrite', action='store_true', help='replace existing PNG files')
     return parser.parse_args(argv)
-
-
-def build_localizer(args: argparse.Namespace) -> FNACLocalizer:
-    """Build the localizer from ``--config`` or the FNAC defaults, frozen, with ``--checkpoint`` loaded."""
-    if args.config:
-        cfg = Config.fromfile(args.config).model
-        cfg.pop('data_preprocessor', None)
-        cfg.update(frozen=True, loss=None, checkpoint=args.checkpoint or cfg.get('checkpoint'))
-        return MODELS.build(cfg)
-    if not args.checkpoint:
-        warnings.warn('no --checkpoint: the maps come from randomly initialised weights')
-    return FNACLocalizer(visual_stage=args.visual_stage, input_size=(args.input_size, args.input_size),
-                         loss=None, checkpoint=args.checkpoint, frozen=True)
 
 
 def build_audio_pipeline(args: argparse.Namespace) -> list:
@@ -79,7 +65,7 @@ def main(argv: Optional[List[str]] = None) -> List[str]:
         Paths of the written files.
     """
     args = parse_args(argv)
-    model = build_localizer(args)
+    model = build_frozen_localizer(args.config, args.checkpoint, args.visual_stage, args.input_size)
     os.makedirs(args.out_dir, exist_ok=True)
     pipeline = build_audio_pipeline(args)
     mean, std = np.array(model.video_mean), np.array(model.video_std)
