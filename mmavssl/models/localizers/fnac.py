@@ -19,7 +19,7 @@ from mmavssl.utils import safe_torch_load
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
-_STAGE_CHANNELS = {3: 256, 4: 512}
+_STAGE_CHANNELS = {1: 64, 2: 128, 3: 256, 4: 512}
 
 
 def _fnac_init(module: nn.Module) -> None:
@@ -70,9 +70,10 @@ class FNACLocalizer(BaseModel):
         dim: Embedding size (FNAC: 512).
         dropout_img: Dropout on the visual feature map in training (FNAC 0.9, EZ-VSL 0).
         dropout_aud: Dropout on the pooled audio feature in training (FNAC 0).
-        visual_stage: Last ResNet stage of the visual stream: 4 (official, stride 32, 7x7 maps at 224) or 3
-            (stride 16, for small synthetic frames; ``img_proj`` then takes 256 channels and official
-            checkpoints no longer fit).
+        visual_stage: Last ResNet stage of the visual stream: 4 (official, stride 32, 7x7 maps at 224), or 3,
+            2, 1 (stride 16, 8, 4) for small frames and small objects, where layer4's receptive field would
+            span the whole frame; ``img_proj`` then takes 256, 128 or 64 channels and official checkpoints
+            no longer fit.
         input_size: (H, W) frames are resized to inside :meth:`localize` and the model's forward; None keeps
             the input size.
         resize_mode: ``F.interpolate`` mode of that resize.
@@ -98,7 +99,7 @@ class FNACLocalizer(BaseModel):
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if visual_stage not in _STAGE_CHANNELS:
-            raise ValueError(f'FNACLocalizer: visual_stage must be 3 or 4, got {visual_stage}')
+            raise ValueError(f'FNACLocalizer: visual_stage must be 1, 2, 3 or 4, got {visual_stage}')
         if tau <= 0:
             raise ValueError(f'FNACLocalizer: tau must be > 0, got {tau}')
         self.tau = tau
@@ -111,8 +112,8 @@ class FNACLocalizer(BaseModel):
         self.imgnet = resnet18(weights=None)
         self.imgnet.avgpool = nn.Identity()
         self.imgnet.fc = nn.Identity()
-        if visual_stage == 3:
-            del self.imgnet.layer4
+        for unused in range(visual_stage + 1, 5):
+            delattr(self.imgnet, f'layer{unused}')
         self.img_dropout = nn.Dropout(p=dropout_img)
         self.img_proj = nn.Conv2d(_STAGE_CHANNELS[visual_stage], dim, kernel_size=1)
 
@@ -191,13 +192,12 @@ class FNACLocalizer(BaseModel):
             frames: (N, 3, H, W) frames already in the ResNet's normalisation.
 
         Returns:
-            (N, dim, h, w) L2-normalised over ``dim`` (h = H / 32 for stage 4, H / 16 for stage 3).
+            (N, dim, h, w) L2-normalised over ``dim`` (h = H / 2 ** (visual_stage + 1)).
         """
         net = self.imgnet
         x = net.maxpool(net.relu(net.bn1(net.conv1(frames))))
-        stages = (net.layer1, net.layer2, net.layer3) + ((net.layer4,) if self.visual_stage == 4 else ())
-        for stage in stages:
-            x = stage(x)
+        for stage in range(1, self.visual_stage + 1):
+            x = getattr(net, f'layer{stage}')(x)
         return F.normalize(self.img_proj(self.img_dropout(x)), dim=1)
 
     def audio_features(self, spec: torch.Tensor) -> torch.Tensor:

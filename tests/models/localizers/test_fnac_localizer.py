@@ -65,6 +65,19 @@ def test_official_checkpoint_layout(tmp_path):
     torch.testing.assert_close(maps[:, 0], expected, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize('stage,side,channels', [(1, 16, 64), (2, 8, 128), (3, 4, 256), (4, 2, 512)])
+def test_visual_stage_sets_map_stride_and_drops_later_layers(stage: int, side: int, channels: int) -> None:
+    model = _small(visual_stage=stage)
+    assert model.img_proj.in_channels == channels
+    assert [hasattr(model.imgnet, f'layer{i}') for i in range(1, 5)] == [i <= stage for i in range(1, 5)]
+    assert model.localize(*_clips(frames=1)).shape == (2, 1, side, side)  # 64 px input, stride 2 ** (stage + 1)
+
+
+def test_visual_stage_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match='visual_stage must be 1, 2, 3 or 4, got 5'):
+        _small(visual_stage=5)
+
+
 def test_checkpoint_errors_are_clear():
     state = {k: v.clone() for k, v in _official_modules().state_dict().items()}
     bad_shape = dict(state, **{'aud_proj.weight': torch.zeros(256, 512)})
