@@ -57,3 +57,10 @@ def test_audio_pipeline_follows_the_config():
     window, spectrogram = tool.build_audio_pipeline(tool.parse_args(['v.mp4', '--out-dir', 'x', '--config', config]))
     assert window.window == 0.3 and window.keep_single_frame and spectrogram.nperseg == 128
     assert not spectrogram.augment
+
+
+def test_frame_size_follows_the_config_resize():
+    tool = _tool()
+    assert tool.config_frame_size(tool.parse_args(['v.mp4', '--out-dir', 'x'])) is None
+    config = str(ROOT / 'configs/localizer/fnac_r18_synthetic.py')
+    assert tool.config_frame_size(tool.parse_args(['v.mp4', '--out-dir', 'x', '--config', config])) == (64, 64)

@@ -5,11 +5,13 @@ Example::
     python tools/analysis/visualize_localization.py video.mp4 --out-dir vis/ --checkpoint fnac_best.pth
 
 For each video the frame at ``--time`` (default: the middle) is localised with the audio window centred on it
-(the ``LocAudioWindow`` / ``FNACSpectrogram`` settings of ``--config``'s test pipeline, else FNAC's 3 s); ``<out-dir>/<video name>_loc.png`` shows the map over the frame (and ``--boxes`` if given).
+(the ``LocAudioWindow`` / ``FNACSpectrogram`` settings of ``--config``'s test pipeline, else FNAC's 3 s), and at
+the size of that pipeline's ``Resize`` (a fixed ``scale`` without ``keep_ratio``), so the model sees what it was
+tested on; ``<out-dir>/<video name>_loc.png`` shows the map over the original frame (and ``--boxes`` if given).
 """
 import argparse
 import os
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -30,7 +32,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--config', help='config whose `model` is an FNACLocalizer (default: FNAC defaults)')
     parser.add_argument('--checkpoint', help='official FNAC/EZ-VSL or mmengine checkpoint')
     parser.add_argument('--time', type=float, help='frame time in seconds (default: middle of the video)')
-    parser.add_argument('--visual-stage', type=int, default=4, choices=(3, 4), help='without --config')
+    parser.add_argument('--visual-stage', type=int, default=4, choices=(1, 2, 3, 4), help='without --config')
     parser.add_argument('--input-size', type=int, default=224, help='square input size, without --config')
     parser.add_argument('--alpha', type=float, default=0.5, help='heat-map opacity')
     parser.add_argument('--boxes', type=float, nargs='+', help='GT boxes x1 y1 x2 y2 ... in frame pixels')
@@ -55,6 +57,20 @@ def build_audio_pipeline(args: argparse.Namespace) -> list:
     return [TRANSFORMS.build(step) for step in steps.values()]
 
 
+def config_frame_size(args: argparse.Namespace) -> Optional[Tuple[int, int]]:
+    """(W, H) of the fixed-size ``Resize`` in ``--config``'s test pipeline, or None (no config, no such step).
+
+    Returns:
+        The frame size the localizer was evaluated at, for ``cv2.resize``.
+    """
+    if not args.config:
+        return None
+    steps = Config.fromfile(args.config).get('test_dataloader', {}).get('dataset', {}).get('pipeline', [])
+    sizes = [tuple(step['scale']) for step in steps
+             if step['type'] == 'Resize' and not step.get('keep_ratio', False) and 'scale' in step]
+    return sizes[-1] if sizes else None
+
+
 def main(argv: Optional[List[str]] = None) -> List[str]:
     """Write one PNG per video.
 
@@ -68,6 +84,7 @@ def main(argv: Optional[List[str]] = None) -> List[str]:
     model = build_frozen_localizer(args.config, args.checkpoint, args.visual_stage, args.input_size)
     os.makedirs(args.out_dir, exist_ok=True)
     pipeline = build_audio_pipeline(args)
+    frame_size = config_frame_size(args)
     mean, std = np.array(model.video_mean), np.array(model.video_std)
     written = []
     for video in args.videos:
@@ -78,7 +95,8 @@ def main(argv: Optional[List[str]] = None) -> List[str]:
         for transform in pipeline:
             results = transform(results)
         frame = results['imgs'][0]
-        clip = torch.from_numpy(((frame - mean) / std).astype(np.float32)).permute(2, 0, 1)[None, :, None]
+        seen = cv2.resize(frame, frame_size, interpolation=cv2.INTER_LINEAR) if frame_size else frame
+        clip = torch.from_numpy(((seen - mean) / std).astype(np.float32)).permute(2, 0, 1)[None, :, None]
         loc_map = model.localize(clip, torch.from_numpy(results['loc_audios'])[None])[0, 0]
         image = overlay_map(frame, loc_map.numpy(), alpha=args.alpha)
         if args.boxes:
