@@ -39,7 +39,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--frame-size', type=int, help='override the config frame size (square)')
     parser.add_argument('--localizer-config', help='config whose `model` is an FNACLocalizer')
     parser.add_argument('--checkpoint', help='localizer checkpoint (random weights with a warning if absent)')
-    parser.add_argument('--visual-stage', type=int, default=4, choices=(3, 4),
+    parser.add_argument('--visual-stage', type=int, default=4, choices=(1, 2, 3, 4),
                         help='localizer ResNet stage without --localizer-config')
     parser.add_argument('--input-size', type=int, default=224, help='localizer input size without its config')
     parser.add_argument('--window', type=float,
