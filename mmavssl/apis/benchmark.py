@@ -51,7 +51,8 @@ class BenchmarkEntry:
     Args:
         name: Row name, also the folder under the study root (no path separators).
         config: Config file (relative paths are relative to the current directory).
-        cfg_options: Overrides as for ``--cfg-options``; nested dicts are flattened to dotted keys.
+        cfg_options: Overrides as for ``--cfg-options``; nested dicts are flattened to dotted keys. In string
+            values ``{seed}`` and ``{work_dir}`` become the run's seed and the study root.
         group: Optional label of a group of rows (a line in :mod:`mmavssl.apis.sweep` plots).
         x: Optional sweep value of the row (the x axis of a sweep plot).
     """
@@ -148,6 +149,18 @@ def _flatten(options: Mapping[str, Any], prefix: str = '') -> Dict[str, Any]:
         else:
             flat[full] = value
     return flat
+
+
+def _substitute(value: Any, seed: int, work_dir: Path) -> Any:
+    """Replace ``{seed}`` and ``{work_dir}`` in a string override (others pass through unchanged).
+
+    This lets one run start from another run of the same seed, e.g. a semi-supervised row from its supervised
+    warm-up: ``load_from='{work_dir}/supervised/seed{seed}/iter_2000.pth'``. Plain ``str.replace`` instead of
+    ``str.format``, so that other braces in a value stay as they are.
+    """
+    if not isinstance(value, str):
+        return value
+    return value.replace('{seed}', str(seed)).replace('{work_dir}', str(work_dir))
 
 
 def _format_value(value: Any) -> str:
@@ -318,7 +331,8 @@ class _Study:
         """Train (unless trained) and test (unless tested) one seed of ``entry``; return one record per kind."""
         run_dir = self.root / entry.name / f'seed{seed}'
         state = run_dir / STATE_DIR
-        options = {**_flatten(self.common), **_flatten(entry.cfg_options)}
+        options = {key: _substitute(value, seed=seed, work_dir=self.root)
+                   for key, value in {**_flatten(self.common), **_flatten(entry.cfg_options)}.items()}
         option_args = format_cfg_options(options)
         signature = dict(config=str(Path(entry.config).resolve()), cfg_options=option_args, seed=seed)
         label = f'{entry.name} seed {seed}'

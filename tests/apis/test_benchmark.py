@@ -112,6 +112,18 @@ def test_study_collects_every_run_and_aggregates(study) -> None:
     assert len([c for c in calls() if c.startswith('test')]) == 8
 
 
+def test_seed_and_work_dir_placeholders_are_substituted_per_run(study, tmp_path: Path) -> None:
+    run, _ = study
+    records = run([entry('sup', acc=0.5),
+                   entry('semi', load_from='{work_dir}/sup/seed{seed}/iter_2.pth', note='{x}')])
+    semi = {r.seed: r.cfg_options for r in records if r.name == 'semi'}
+    for seed in (0, 1):
+        assert semi[seed]['load_from'] == f'{tmp_path / "study"}/sup/seed{seed}/iter_2.pth'
+        assert semi[seed]['note'] == '{x}'
+        spec = json.loads((tmp_path / 'study' / 'semi' / f'seed{seed}' / 'benchmark' / 'spec.json').read_text())
+        assert f'load_from={tmp_path / "study"}/sup/seed{seed}/iter_2.pth' in spec['cfg_options']
+
+
 def test_rerun_skips_finished_runs(study) -> None:
     run, calls = study
     first = run([entry('a', acc=0.5)])
