@@ -20,11 +20,13 @@ def write_study(folder: Path) -> Path:
 
 def test_cli_writes_png_and_table(tmp_path: Path) -> None:
     results = write_study(tmp_path)
-    done = run_python([TOOL, results, '--param', 'frames', '--title', 'Fig. 5'], cwd=REPO_ROOT)
+    done = run_python([TOOL, results, '--param', 'frames', '--title', 'Fig. 5', '--label', 'frames per map'],
+                      cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     png = (tmp_path / 'sweep_frames.png').read_bytes()
     assert png[:8] == b'\x89PNG\r\n\x1a\n' and len(png) > 1000
     table = (tmp_path / 'sweep_frames.md').read_text()
+    assert table.splitlines()[0] == '| group | frames per map | n | top-1 (%) |'
     assert table.splitlines()[2:] == ['| ASL | 1 | 2 | 42.00 ± 1.41 |', '| ASL | 4 | 2 | 45.00 ± 1.41 |']
 
 

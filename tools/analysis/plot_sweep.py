@@ -27,6 +27,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--checkpoint', default='final', choices=('final', 'best'), help='checkpoint kind')
     parser.add_argument('--out', help='PNG path (default: sweep_<param>.png next to the results)')
     parser.add_argument('--title', help='figure title')
+    parser.add_argument('--label', help='x-axis label and table header (default: --param)')
     parser.add_argument('--log-x', action='store_true', help='logarithmic x axis')
     parser.add_argument('--overwrite', action='store_true', help='replace existing PNG/markdown files')
     return parser.parse_args(argv)
@@ -44,8 +45,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     points, left_out = sweep_points(load_runs(args.results), args.param, args.metric, args.checkpoint)
     if left_out:
         print(f'left out {len(left_out)} entries without {args.param}: {", ".join(left_out)}')
-    text = sweep_markdown(points, args.param, args.metric)
-    plot_sweep(points, out, args.param, args.metric, args.title, args.log_x)
+    label = args.label or args.param
+    text = sweep_markdown(points, label, args.metric)
+    plot_sweep(points, out, label, args.metric, args.title, args.log_x)
     table.write_text(text)
     print(text)
     print(f'written: {out}, {table}')
