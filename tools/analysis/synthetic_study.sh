@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The evidence study of docs/results.md on the synthetic benchmark, in the project's virtual environment:
+#   1. the default synthetic set (data/synthetic_av, generated when missing);
+#   2. the sound-source localizer (configs/localizer/fnac_r18_synthetic.py), tested against the centre-box and
+#      uniform-map baselines, kept as <work-dir>/localizer/localizer.pth;
+#   3. Table 2 in miniature (configs/studies/synthetic_table2.py, 3 seeds, with parameter and GFLOP columns);
+#   4. Fig. 4 (confidence threshold sweep) and Fig. 5 (frames per map), one seed each, with their plots.
+# Every finished step and run is skipped on a rerun (run_benchmark.py), so an interrupted study picks up where it
+# stopped; nothing already written is overwritten.
+# Usage: bash tools/analysis/synthetic_study.sh [WORK_DIR]   (default work_dirs/study_synthetic)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PY="$(bash "$ROOT/tools/setup_venv.sh")"
+export HF_HUB_OFFLINE=1 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+cd "$ROOT"
+WORK="${1:-work_dirs/study_synthetic}"
+DATA=data/synthetic_av
+LOC_CONFIG=configs/localizer/fnac_r18_synthetic.py
+LOC="$WORK/localizer"
+
+[ -f "$DATA/manifest.json" ] || "$PY" tools/data/synthetic/generate.py "$DATA"
+
+if [ ! -f "$LOC/localizer.pth" ]; then
+    "$PY" tools/train.py "$LOC_CONFIG" --work-dir "$LOC"
+    cp "$(cat "$LOC/last_checkpoint")" "$LOC/localizer.pth"
+fi
+[ -d "$LOC/test" ] || "$PY" tools/test.py "$LOC_CONFIG" "$LOC/localizer.pth" --work-dir "$LOC/test"
+
+status=0
+"$PY" tools/analysis/run_benchmark.py --spec configs/studies/synthetic_table2.py --work-dir "$WORK" \
+    --out "$WORK/table2" --flops || status=1
+declare -A LABEL=([fig4]='confidence threshold tau' [fig5]='frames per localization map')
+for fig in fig4 fig5; do
+    "$PY" tools/analysis/run_benchmark.py --spec "configs/studies/synthetic_$fig.py" --work-dir "$WORK" \
+        --out "$WORK/$fig" || status=1
+    [ -f "$WORK/$fig.png" ] || "$PY" tools/analysis/plot_sweep.py "$WORK/$fig.json" --param x \
+        --label "${LABEL[$fig]}" --out "$WORK/$fig.png"
+done
+exit $status
