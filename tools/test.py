@@ -36,7 +36,11 @@ def parse_args() -> argparse.Namespace:
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the command-line arguments to the config."""
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
     default_work_dir(cfg, args.config, args.work_dir)
+    # After --cfg-options: the CHECKPOINT argument is what gets tested, even when the options carry the
+    # training run's load_from (run_benchmark and the main job pass the training overrides through).
     cfg.load_from = args.checkpoint
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
@@ -44,8 +48,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         evaluator = cfg.test_evaluator
         evaluator = list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
         cfg.test_evaluator = evaluator + [dict(type='DumpResults', out_file_path=args.dump)]
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     return cfg
 
 

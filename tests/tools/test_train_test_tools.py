@@ -49,6 +49,17 @@ def test_test_tool_evaluates_and_dumps(trained: Path, tmp_path: Path) -> None:
     assert len(preds) == 8 and all(p['pred_score'].shape == (4,) for p in preds)
 
 
+def test_checkpoint_argument_wins_over_load_from_in_cfg_options(trained: Path, tmp_path: Path) -> None:
+    """run_benchmark and the main job pass a fine-tune's ``load_from`` (its starting point) to test.py too; the
+    checkpoint on the command line must still be the one tested, not the starting point."""
+    (tmp_path / 'start.pth').write_bytes((trained / 'iter_4.pth').read_bytes())
+    done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--work-dir', tmp_path / 'test',
+                       '--cfg-options', f'load_from={tmp_path / "start.pth"}'], cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    log = done.stdout + done.stderr
+    assert f'Load checkpoint from {trained / "iter_4.pth"}' in log and 'start.pth' not in log.split('Load checkpoint')[-1]
+
+
 def test_show_dir_is_refused_clearly(trained: Path, tmp_path: Path) -> None:
     done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--show-dir', tmp_path / 'vis'],
                       cwd=REPO_ROOT)
