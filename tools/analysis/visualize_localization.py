@@ -40,6 +40,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def config_test_pipeline(args: argparse.Namespace) -> List[dict]:
+    """The transforms of ``--config``'s test pipeline, or an empty list without ``--config``."""
+    if not args.config:
+        return []
+    return list(Config.fromfile(args.config).get('test_dataloader', {}).get('dataset', {}).get('pipeline', []))
+
+
 def build_audio_pipeline(args: argparse.Namespace) -> list:
     """``LocAudioWindow`` + ``FNACSpectrogram`` as in ``--config``'s test pipeline (FNAC defaults otherwise).
 
@@ -47,11 +54,9 @@ def build_audio_pipeline(args: argparse.Namespace) -> list:
         The two transforms (single frame kept, no spectrogram masking).
     """
     steps = {'LocAudioWindow': dict(type='LocAudioWindow'), 'FNACSpectrogram': dict(type='FNACSpectrogram')}
-    if args.config:
-        cfg = Config.fromfile(args.config)
-        for step in cfg.get('test_dataloader', {}).get('dataset', {}).get('pipeline', []):
-            if step['type'] in steps:
-                steps[step['type']] = dict(step)
+    for step in config_test_pipeline(args):
+        if step['type'] in steps:
+            steps[step['type']] = dict(step)
     steps['LocAudioWindow'].update(keep_single_frame=True, frame='center')
     steps['FNACSpectrogram'].update(augment=False)
     return [TRANSFORMS.build(step) for step in steps.values()]
@@ -63,10 +68,7 @@ def config_frame_size(args: argparse.Namespace) -> Optional[Tuple[int, int]]:
     Returns:
         The frame size the localizer was evaluated at, for ``cv2.resize``.
     """
-    if not args.config:
-        return None
-    steps = Config.fromfile(args.config).get('test_dataloader', {}).get('dataset', {}).get('pipeline', [])
-    sizes = [tuple(step['scale']) for step in steps
+    sizes = [tuple(step['scale']) for step in config_test_pipeline(args)
              if step['type'] == 'Resize' and not step.get('keep_ratio', False) and 'scale' in step]
     return sizes[-1] if sizes else None
 
