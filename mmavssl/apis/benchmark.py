@@ -614,17 +614,27 @@ def write_outputs(records: Sequence[RunRecord], rows: Sequence[RowSummary], pref
 
 
 def model_complexity(cfg: Config) -> Dict[str, float]:
-    """Parameter count and forward GFLOPs per view of ``cfg.model`` (via ``mmavssl.models.utils.flops``).
+    """Trainable parameters and GFLOPs of ``cfg.model`` (via ``mmavssl.models.utils.flops``).
+
+    A training iteration is the config's: ``train_dataloader.batch_size`` clips for a supervised model; for a
+    semi-supervised one (``LabeledUnlabeledSampler`` with ``mu``), ``batch_size / (1 + mu)`` labeled and the
+    rest unlabeled clips (forward and backward; the frozen localizer's forward is not counted).
 
     Args:
         cfg: A loaded config.
 
     Returns:
-        ``{'params (M)': ..., 'GFLOPs/view': ...}``.
+        ``{'trainable params (M)': ..., 'GFLOPs/view': ..., 'GFLOPs/iter': ...}``.
     """
     from mmavssl.models.utils.flops import complexity  # optional layer: imported only when asked for
-    result = complexity(cfg.model.to_dict(), 1)
-    return {'params (M)': result['params_total'] / 1e6, 'GFLOPs/view': result['gflops_per_view']}
+    loader = cfg.get('train_dataloader', {})
+    batch = int(loader.get('batch_size', 1))
+    mu = loader.get('sampler', {}).get('mu')
+    labeled = batch // (1 + int(mu)) if mu else batch
+    result = complexity(cfg.model.to_dict(), labeled, batch - labeled if mu else None)
+    per_iter = result.get('gflops_per_iter_semi', result['gflops_per_iter'])
+    return {'trainable params (M)': result['params_trainable'] / 1e6, 'GFLOPs/view': result['gflops_per_view'],
+            'GFLOPs/iter': per_iter}
 
 
 def entry_complexity(entries: Sequence[BenchmarkEntry], fn_path: str = DEFAULT_FLOPS_FN,

@@ -253,3 +253,26 @@ def test_complexity_columns_and_graceful_skips(monkeypatch: pytest.MonkeyPatch) 
     rows = summarize([RunRecord('a', 0, 'final', 'done', '', metrics={'acc/top1': 0.5, 'acc/mean1': 0.4})],
                      extra={'a': {'classes': 4.0}})
     assert '| a |  |  | final | 1 | 50.00 | 40.00 | 4 |  |' in markdown_table(rows, [])
+
+
+def test_model_complexity_counts_the_configs_iteration_and_skips_checkpoints() -> None:
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmavssl.apis.benchmark import model_complexity
+    from mmavssl.models.utils.flops import complexity
+    init_default_scope('mmavssl')
+    root = Path(__file__).resolve().parents[2] / 'configs' / 'synthetic'
+    semi = Config.fromfile(str(root / 'asl_1shot.py'))
+    # never read: meta-device builds do not load weights
+    semi.merge_from_dict({'model.localizer.checkpoint': '/nonexistent/localizer.pth'})
+    sup = Config.fromfile(str(root / 'supervised_av_1shot.py'))
+    got_semi, got_sup = model_complexity(semi), model_complexity(sup)
+    ref = complexity(sup.model.to_dict(), 8)
+    assert got_sup == pytest.approx({'trainable params (M)': ref['params_trainable'] / 1e6,
+                                     'GFLOPs/view': ref['gflops_per_view'], 'GFLOPs/iter': ref['gflops_per_iter']})
+    semi_model = semi.model.to_dict()
+    semi_model['localizer']['checkpoint'] = None
+    ref_semi = complexity(semi_model, 1, 5)  # batch 6 of LabeledUnlabeledSampler(mu=5)
+    assert got_semi['GFLOPs/iter'] == pytest.approx(ref_semi['gflops_per_iter_semi'])
+    assert got_semi['trainable params (M)'] == got_sup['trainable params (M)']  # the student only

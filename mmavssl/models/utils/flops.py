@@ -62,6 +62,9 @@ def count_macs(fn: Callable[[], Any]) -> Tuple[int, Dict[str, int]]:
 def build_meta_model(model_cfg: dict) -> nn.Module:
     """Build a model on the meta device (no memory, no initialisation cost).
 
+    Weights that a module would load in its constructor (``checkpoint=...``, e.g. a frozen localizer's) are
+    not loaded: meta tensors hold no data, and weights change neither the parameter count nor the FLOPs.
+
     Args:
         model_cfg: The config's ``model`` dict.
 
@@ -69,7 +72,16 @@ def build_meta_model(model_cfg: dict) -> nn.Module:
         The model with meta parameters.
     """
     with torch.device('meta'):
-        return MODELS.build(model_cfg)
+        return MODELS.build(_without_checkpoints(model_cfg))
+
+
+def _without_checkpoints(cfg: Any) -> Any:
+    """Copy of a (nested) config with every ``checkpoint`` value set to None."""
+    if isinstance(cfg, dict):
+        return {k: None if k == 'checkpoint' else _without_checkpoints(v) for k, v in cfg.items()}
+    if isinstance(cfg, (list, tuple)):
+        return type(cfg)(_without_checkpoints(v) for v in cfg)
+    return cfg
 
 
 def view_inputs(model: nn.Module, batch_size: int = 1, num_views: int = 1,
