@@ -33,7 +33,7 @@ declare -A LABEL=([fig4]='confidence threshold tau' [fig5]='frames per localizat
 for fig in fig4 fig5; do
     "$PY" tools/analysis/run_benchmark.py --spec "configs/studies/synthetic_$fig.py" --work-dir "$WORK" \
         --out "$WORK/$fig" || status=1
-    [ -f "$WORK/$fig.png" ] || "$PY" tools/analysis/plot_sweep.py "$WORK/$fig.json" --param x \
-        --label "${LABEL[$fig]}" --out "$WORK/$fig.png"
+    [ -f "$WORK/${fig}_sweep.png" ] || "$PY" tools/analysis/plot_sweep.py "$WORK/$fig.json" --param x \
+        --label "${LABEL[$fig]}" --out "$WORK/${fig}_sweep.png"
 done
 exit $status
