@@ -2,10 +2,10 @@
 # fixed and with a flexible (FlexMatch) threshold, 1-shot, one seed. tau sets both the pseudo-label threshold of
 # L_u and the indicator of L_mix (Eq. 10), as in the paper. Same study root and fine-tuning recipe as
 # synthetic_table2.py, whose asl_1shot row is the flexible tau = 0.3 point (reused, not rerun).
+_base_ = ['./_base_/synthetic_fine_tune.py']
 seeds = [0]
 _taus = (0.1, 0.3, 0.5, 0.7, 0.9)
-_common = {'optim_wrapper.optimizer.lr': 2e-4, 'load_from': '{work_dir}/supervised_av_1shot/seed{seed}/iter_2000.pth',
-           'model.localizer.checkpoint': '{work_dir}/localizer/localizer.pth'}
+_common = _base_.asl_1shot
 _threshold_key = dict(flexible='model.threshold.p_cutoff', fixed='model.threshold.tau')
 _config = dict(flexible='configs/synthetic/asl_1shot.py', fixed='configs/synthetic/asl_fixed_1shot.py')
 

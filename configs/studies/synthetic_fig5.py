@@ -1,9 +1,9 @@
 # Paper Fig. 5 in miniature (docs/results.md): accuracy against the number of frames that share one localization
 # map (the map is averaged over groups of 1, 2, 4 or 8 of the clip's 8 frames before sampling the mask), 1-shot,
 # one seed. Same study root and recipe as synthetic_table2.py, whose asl_1shot row is the 1-frame point.
+_base_ = ['./_base_/synthetic_fine_tune.py']
 seeds = [0]
-_common = {'optim_wrapper.optimizer.lr': 2e-4, 'load_from': '{work_dir}/supervised_av_1shot/seed{seed}/iter_2000.pth',
-           'model.localizer.checkpoint': '{work_dir}/localizer/localizer.pth'}
+_common = _base_.asl_1shot
 
 entries = [dict(name='asl_1shot', config='configs/synthetic/asl_1shot.py', cfg_options=_common, x=1)] + [
     dict(name=f'asl_1shot_frames_per_map={n}', config='configs/synthetic/asl_1shot.py', x=n,
