@@ -167,7 +167,7 @@ class AVRecognizer(BaseModel):
         return self.aux_loss_weight > 0
 
     def per_sample_cls_loss(self, feats: Dict[str, Optional[torch.Tensor]], audio_valid: Optional[torch.Tensor],
-                            targets: torch.Tensor) -> torch.Tensor:
+                            targets: torch.Tensor, aux: bool = True) -> torch.Tensor:
         """Classification loss of each sample: the loss of the fused logits plus the weighted auxiliary losses.
 
         ``loss_b = CE(classify(feats)_b, y_b) + w * (CE(aux_video_b, y_b) + valid_b * CE(aux_audio_b, y_b))``
@@ -179,12 +179,13 @@ class AVRecognizer(BaseModel):
             feats: ``{'video': (B, Dv) or None, 'audio': (B, Da) or None}`` from :meth:`extract_feat`.
             audio_valid: (B,) bool (None = all valid).
             targets: (B,) long class indices.
+            aux: Add the auxiliary terms (when the model has them); False gives the fused loss alone.
 
         Returns:
             (B,) float losses.
         """
         loss = self.loss_cls(self.classify(feats, audio_valid), targets, reduction='none')
-        if not self.with_aux:
+        if not (self.with_aux and aux):
             return loss
         if audio_valid is None:
             audio_valid = torch.ones_like(targets, dtype=torch.bool)

@@ -5,6 +5,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple, Union
 import torch
 import torch.nn.functional as F
 from mmengine.dist import all_reduce, get_world_size
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from torch import Tensor, nn
@@ -24,6 +25,13 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
     mix_target='prob',  # 'prob' (MSE on softmax, USB) or 'logit' (SVFormer code)
     contrastive_temperature=0.05,
     use_audio=True,  # False: video-only baseline (audios never passed, no Eq. 6, L_c off)
+    # The recognizer's auxiliary unimodal terms (AVRecognizer.aux_loss_weight) in L_u too; off by default:
+    # a video-only head cannot fit a pseudo label's timbre, so on unlabeled clips its term is noise
+    # (docs/method.md). They always train on the labeled clips (L_s).
+    unsup_aux=False,
+    # Every this many iterations, log each weighted term's gradient norm over the student's parameters
+    # (gnorm_sup, gnorm_unsup, gnorm_mix, gnorm_con); 0 = never. Costs one extra backward pass per term.
+    grad_norm_interval=0,
 )
 
 
@@ -32,13 +40,45 @@ class MixBatch(NamedTuple):
 
     Attributes:
         result: Token mask (B, T', N) and kept fraction lam (B,).
-        partner: (B,) permutation; clip ``partner[i]`` is mixed into clip ``i``.
+        partner: (B,) permutation without fixed points (B >= 2); clip ``partner[i]`` is mixed into clip ``i``.
         maps: (B, T, h, w) localization maps of clips A, or None for map-free mixers.
     """
 
     result: MixResult
     partner: Tensor
     maps: Optional[Tensor]
+
+
+def derangement(n: int, device: Optional[torch.device] = None) -> Tensor:
+    """A random permutation of ``range(n)`` without fixed points: ``p[i] != i`` for every ``i``.
+
+    The clips are put in a random order and each is paired with the next one in that order (a random
+    n-cycle), so every mixed clip mixes two different clips and, in L_c, no clip's positive reappears among
+    its negatives. ``torch.randperm`` leaves about 1/e of the entries in place for large n (and 1/n on
+    average for any n), i.e. those clips would be "mixed" with themselves.
+
+    Args:
+        n: Batch size B (>= 2).
+        device: Device of the result.
+
+    Returns:
+        (B,) long tensor.
+
+    Raises:
+        ValueError: If ``n < 2`` (a single clip has no partner).
+    """
+    if n < 2:
+        raise ValueError(f'mixing needs at least 2 unlabeled clips per batch to pair, got {n}; raise the '
+                         'unlabeled batch (sampler mu) to 2 or more.')
+    order = torch.randperm(n, device=device)
+    partner = torch.empty_like(order)
+    partner[order] = order.roll(-1)
+    return partner
+
+
+def _slice_feats(feats: Dict[str, Optional[Tensor]], sl: slice) -> Dict[str, Optional[Tensor]]:
+    """The samples ``sl`` of every embedding in ``feats`` (None stays None)."""
+    return {k: None if v is None else v[sl] for k, v in feats.items()}
 
 
 def _build(cfg: Optional[ConfigOrModule]) -> Optional[nn.Module]:
@@ -193,7 +233,7 @@ class SemiSupervisedAVRecognizer(BaseModel):
                 maps = self.localizer.localize(imgs_a, loc_audios_a, frames_per_map=1)
         res = self.mixer(grid, b, maps=maps)
         res = MixResult(mask=res.mask.to(imgs_a.device), lam=res.lam.to(imgs_a.device))
-        return MixBatch(result=res, partner=torch.randperm(b, device=imgs_a.device), maps=maps)
+        return MixBatch(result=res, partner=derangement(b, device=imgs_a.device), maps=maps)
 
     def loss(self, multi_inputs: Dict[str, dict],
              multi_data_samples: Dict[str, List[BaseDataElement]]) -> Dict[str, Tensor]:
@@ -225,10 +265,12 @@ class SemiSupervisedAVRecognizer(BaseModel):
 
         audios = None if a_l is None else torch.cat([a_l, a_s])
         feats = self.student.extract_feat(torch.cat([x_l, x_s]), audios)
-        # The recognizer's own per-sample loss, so its auxiliary unimodal terms (if any) train here too.
-        per_sample = self.student.per_sample_cls_loss(feats, torch.cat([valid_l, valid_u]), torch.cat([labels, pseudo]))
-        loss_sup = per_sample[:n_l].mean()
-        loss_unsup = (per_sample[n_l:] * mask).mean()
+        # The recognizer's own per-sample loss, so its auxiliary unimodal terms (if any) train on labels too.
+        loss_sup = self.student.per_sample_cls_loss(_slice_feats(feats, slice(None, n_l)), valid_l,
+                                                    labels).mean()
+        per_unsup = self.student.per_sample_cls_loss(_slice_feats(feats, slice(n_l, None)), valid_u, pseudo,
+                                                     aux=cfg['unsup_aux'])
+        loss_unsup = (per_unsup * mask).mean()
 
         mixed = self.mix_batch(x_s, loc_s)
         perm, lam = mixed.partner, mixed.result.lam
@@ -243,7 +285,38 @@ class SemiSupervisedAVRecognizer(BaseModel):
             losses['loss_con'] = cfg['gamma3'] * self._contrastive(feats, feats_m, torch.cat([valid_l, valid_u,
                                                                                                valid_m]))
         losses.update(self._diagnostics(mask, lam, probs_t, pseudo, ds_u))
+        if self._grad_norms_due():
+            losses.update(self.term_grad_norms(losses))
         return losses
+
+    def _grad_norms_due(self) -> bool:
+        """Whether this training iteration logs per-term gradient norms (``grad_norm_interval``)."""
+        interval = self.semi_train_cfg['grad_norm_interval']
+        if interval <= 0 or not torch.is_grad_enabled():
+            return False
+        return MessageHub.get_current_instance().get_info('iter', 0) % interval == 0
+
+    def term_grad_norms(self, losses: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """L2 norm of each weighted loss term's gradient over the student's trainable parameters.
+
+        Shows which term of Eq. 19 drives the update (the gradient of the sum is dominated by the term with
+        the largest norm, and clipping then keeps only its direction). Norms are local to the rank.
+
+        Args:
+            losses: Output of :meth:`loss` (its ``loss_*`` entries still attached to the graph).
+
+        Returns:
+            ``{'gnorm_<term>': ()}`` for every ``loss_<term>`` with a graph.
+        """
+        params = [p for p in self.student.parameters() if p.requires_grad]
+        out = {}
+        for key, value in losses.items():
+            if not key.startswith('loss_') or not value.requires_grad:
+                continue
+            grads = torch.autograd.grad(value, params, retain_graph=True, allow_unused=True)
+            sq = sum((g.detach().float()**2).sum() for g in grads if g is not None)
+            out['gnorm_' + key[len('loss_'):]] = torch.as_tensor(sq, device=value.device).sqrt()
+        return out
 
     def _contrastive(self, feats: Dict[str, Tensor], feats_m: Dict[str, Tensor], valid: Tensor) -> Tensor:
         """L_c over labeled, unlabeled and mixed clips whose audio is real (placeholders are no positives)."""
@@ -260,17 +333,25 @@ class SemiSupervisedAVRecognizer(BaseModel):
     @torch.no_grad()
     def _diagnostics(self, mask: Tensor, lam: Tensor, probs: Tensor, pseudo: Tensor,
                      data_samples: List[BaseDataElement]) -> Dict[str, Tensor]:
-        """Mask ratio, mean lam, mean threshold and pseudo-label accuracy (global counts across ranks)."""
+        """Mask ratio, mean lam, mean threshold and pseudo-label accuracy (global counts across ranks).
+
+        ``pseudo_acc`` is over every unlabeled clip whose label is known, ``pseudo_acc_masked`` over those the
+        threshold let in: a threshold that filters well keeps the second above the first.
+        """
         out = dict(mask_ratio=mask.float().mean(), lam=lam.float().mean(),
                    thr_mean=self.threshold.class_thresholds().float().mean().to(probs.device))
         gt = torch.tensor([int(ds.gt_label.view(-1)[0]) if 'gt_label' in ds else -1 for ds in data_samples],
                           device=probs.device)
         known = gt >= 0
-        counts = torch.stack([(pseudo[known] == gt[known]).sum(), known.sum()]).float()
+        kept = known & (mask > 0)
+        right = pseudo == gt
+        counts = torch.stack([right[known].sum(), known.sum(), right[kept].sum(), kept.sum()]).float()
         # Collective on every rank, so the key set below is the same everywhere.
         all_reduce(counts, op='sum')
         if counts[1] > 0:
             out['pseudo_acc'] = counts[0] / counts[1]
+        if counts[3] > 0:
+            out['pseudo_acc_masked'] = counts[2] / counts[3]
         return out
 
     @staticmethod

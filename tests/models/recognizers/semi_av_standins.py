@@ -54,7 +54,7 @@ class TinyRecognizer(nn.Module):
         return self.head(self.drop(z))
 
     def per_sample_cls_loss(self, feats: Dict[str, Optional[Tensor]], audio_valid: Optional[Tensor],
-                            targets: Tensor) -> Tensor:
+                            targets: Tensor, aux: bool = True) -> Tensor:
         return F.cross_entropy(self.classify(feats, audio_valid), targets, reduction='none')
 
     def forward(self, inputs: dict, data_samples=None, mode: str = 'tensor'):

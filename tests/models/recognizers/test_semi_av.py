@@ -3,7 +3,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from mmengine.logging import MessageHub
+
 from mmavssl.models.recognizers import SemiSupervisedAVRecognizer
+from mmavssl.models.recognizers.semi_av import derangement
 from mmavssl.models.thresholds import FixedThreshold
 from semi_av_standins import TinyLocalizer, TinyRecognizer, make_batch
 
@@ -24,7 +27,7 @@ def test_loss_terms_and_gradients_reach_only_the_student():
     inputs, samples = make_batch()
     losses = model.loss(inputs, samples)
     assert set(losses) == {'loss_sup', 'loss_unsup', 'loss_mix', 'loss_con', 'mask_ratio', 'lam', 'thr_mean',
-                           'pseudo_acc'}
+                           'pseudo_acc', 'pseudo_acc_masked'}
     total, log_vars = model.parse_losses(losses)
     assert torch.isclose(total, losses['loss_sup'] + losses['loss_unsup'] + losses['loss_mix']
                          + losses['loss_con'])
@@ -73,6 +76,7 @@ def test_mix_batch_exposes_mask_maps_and_partner():
     assert mixed.result.mask.shape == (3, 4, 4)
     assert torch.allclose(mixed.result.lam, mixed.result.mask.mean(dim=(1, 2)))
     assert sorted(mixed.partner.tolist()) == [0, 1, 2]
+    assert all(p != i for i, p in enumerate(mixed.partner.tolist()))
     with pytest.raises(ValueError, match='loc_audios'):
         model.mix_batch(inputs['unsup_strong']['imgs'][:, 0])
 
@@ -136,3 +140,57 @@ def test_config_errors():
     del inputs['sup']
     with pytest.raises(ValueError, match="'sup' branch"):
         model.loss(inputs, samples)
+
+
+@pytest.mark.parametrize('n', [2, 3, 5, 16])
+def test_derangement_has_no_fixed_points_and_is_a_permutation(n):
+    torch.manual_seed(n)
+    for _ in range(200):
+        p = derangement(n)
+        assert sorted(p.tolist()) == list(range(n))
+        assert (p != torch.arange(n)).all()
+
+
+def test_derangement_draws_every_pairing_of_three():
+    torch.manual_seed(0)
+    # the two 3-cycles are the only derangements of 3 elements; both must appear
+    seen = {tuple(derangement(3).tolist()) for _ in range(100)}
+    assert seen == {(1, 2, 0), (2, 0, 1)}
+    with pytest.raises(ValueError, match='at least 2'):
+        derangement(1)
+
+
+def test_unsup_aux_switch_adds_the_auxiliary_terms_to_l_u_only():
+    seen = []
+
+    class Recording(TinyRecognizer):
+        def per_sample_cls_loss(self, feats, audio_valid, targets, aux=True):
+            seen.append((feats['video'].shape[0], aux))
+            return super().per_sample_cls_loss(feats, audio_valid, targets, aux)
+
+    for unsup_aux in (False, True):
+        seen.clear()
+        torch.manual_seed(0)
+        model = SemiSupervisedAVRecognizer(recognizer=Recording(), mixer=ASL, threshold=FLEX,
+                                           localizer=TinyLocalizer(), semi_train_cfg=dict(unsup_aux=unsup_aux))
+        inputs, samples = make_batch()
+        model.loss(inputs, samples)
+        assert seen == [(2, True), (4, unsup_aux)]  # labeled clips always with aux, unlabeled per the switch
+
+
+def test_term_grad_norms_equal_each_terms_own_gradient():
+    model = _asl_model(grad_norm_interval=5).train()
+    inputs, samples = make_batch()
+    hub = MessageHub.get_current_instance()
+    hub.update_info('iter', 3)
+    assert not any(k.startswith('gnorm_') for k in model.loss(inputs, samples))
+    hub.update_info('iter', 10)
+    torch.manual_seed(7)
+    losses = model.loss(inputs, samples)
+    assert {k for k in losses if k.startswith('gnorm_')} == {'gnorm_sup', 'gnorm_unsup', 'gnorm_mix', 'gnorm_con'}
+    for term in ('sup', 'unsup', 'mix', 'con'):
+        model.zero_grad()
+        losses['loss_' + term].backward(retain_graph=True)
+        ref = torch.sqrt(sum((p.grad**2).sum() for p in model.student.parameters() if p.grad is not None))
+        assert torch.isclose(losses['gnorm_' + term], ref, rtol=1e-5), term
+        assert not losses['gnorm_' + term].requires_grad
