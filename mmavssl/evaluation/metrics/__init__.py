@@ -1,4 +1,5 @@
 """Metrics of mmavssl (registered in ``METRICS``)."""
+from .factor_accuracy import FactorAccuracy
 from .localization import LocalizationMetric
 
-__all__ = ['LocalizationMetric']
+__all__ = ['FactorAccuracy', 'LocalizationMetric']
