@@ -3,6 +3,8 @@
 Examples::
 
     python tools/data/synthetic/generate.py data/synthetic_av                 # default CPU set
+    python tools/data/synthetic/generate.py data/synthetic_av_bench --preset benchmark --workers 2
+    python tools/data/synthetic/generate.py data/synthetic_av_source --preset source --workers 2
     python tools/data/synthetic/generate.py data/synthetic_av_320 --gpu-preset --workers 8
     python tools/data/synthetic/generate.py /tmp/tiny --num-shapes 2 --num-timbres 2 \\
         --train-per-class 2 --val-per-class 1 --test-per-class 1 --size 48 48 --duration 1 --shots 1
@@ -18,7 +20,7 @@ import sys
 import time
 from typing import Sequence
 
-from mmavssl.datasets.synthetic import GPU_PRESET, SyntheticAVConfig, generate_dataset
+from mmavssl.datasets.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, generate_dataset
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -43,6 +45,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument('--gpu-preset', action='store_true',
                    help=f'render at {GPU_PRESET["width"]}x{GPU_PRESET["height"]}, {GPU_PRESET["fps"]} fps '
                    '(overrides --size/--fps)')
+    p.add_argument('--preset', choices=sorted(set(PRESETS) - {'gpu'}),
+                   help='benchmark: the semi-supervised benchmark (200/20/100 clips per class); source: the '
+                   'pretraining source set (15 other classes); overrides the options it sets')
     p.add_argument('--workers', type=int, default=1, help='parallel processes (output does not depend on it)')
     p.add_argument('--overwrite', action='store_true', help='replace a different or unfinished set in ROOT')
     return p.parse_args(argv)
@@ -55,6 +60,8 @@ def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
                   test_per_class=args.test_per_class, width=args.size[0], height=args.size[1], fps=args.fps,
                   duration=args.duration, sample_rate=args.sample_rate, num_distractors=args.num_distractors,
                   distractor_pulses=args.distractor_pulses, shots=tuple(args.shots), seed=args.seed)
+    if args.preset:
+        kwargs.update(PRESETS[args.preset])
     if args.gpu_preset:
         kwargs.update(GPU_PRESET)
     return SyntheticAVConfig(**kwargs)
