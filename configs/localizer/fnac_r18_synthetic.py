@@ -11,7 +11,7 @@
 # field a cell can only match the audio by what it sees. See docs/localizer.md.
 _base_ = ['../_base_/models/fnac_r18.py', '../_base_/default_runtime.py']
 
-root = 'data/synthetic_av/'
+root = 'data/synthetic_av_bench/'
 frame_size = 64  # frames as the recognizer of configs/synthetic/ sees them
 input_size = (112, 112)  # layer1's 43 px receptive field then spans about one object
 window = 0.3

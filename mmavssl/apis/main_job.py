@@ -1,4 +1,5 @@
-"""The README's main job: synthetic data -> localizer -> supervised baseline and ASL semi-supervised -> test.
+"""The README's main job: synthetic data -> pretrained encoders -> localizer -> supervised baseline and ASL
+semi-supervised -> test -> paired comparison.
 
 Every step runs the ordinary command-line tools in a subprocess (what a user would type), streams their log
 to the console and keeps it under the job's work dir. A rerun skips finished steps (each writes
@@ -12,13 +13,21 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from mmengine.fileio import load
 
 from mmavssl.apis.benchmark import read_test_metrics
-from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
+from mmavssl.evaluation.functional.paired import paired_bootstrap
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 METRICS = ('acc/top1', 'acc/mean1')
+# Reported when the test evaluator has them (FactorAccuracy of the synthetic configs).
+OPTIONAL_METRICS = ('factor/shape', 'factor/timbre')
+# The localizer's validation metrics, and the centre-box baseline it must beat.
+LOCALIZER_METRICS = ('loc/cIoU', 'loc/pointing', 'loc/center/pointing')
 
 
 @dataclass
@@ -26,8 +35,12 @@ class MainJobConfig:
     """What the main job runs; the defaults are the README's 15-minute CPU job.
 
     Attributes:
-        data_root: Where the synthetic dataset is generated (or reused when identical).
+        data_root: Where the synthetic benchmark is generated (or reused when identical).
         work_dir: Root of the job's work dirs and logs.
+        source_root: Where the pretraining source set is generated; None skips the source set and pretraining.
+        pretrain_config: Config that pretrains the encoders on the source set (the synthetic stand-in for the
+            paper's ImageNet / AudioSet weights).
+        pretrained_keys: Config keys of the supervised config that receive the pretraining checkpoint.
         localizer_config: Config that trains the sound-source localizer.
         supervised_config: Labeled-only baseline (same labeled clips as the semi-supervised run).
         semi_config: The ASL-guided semi-supervised method.
@@ -40,13 +53,20 @@ class MainJobConfig:
             and the map already localizes after 100 iterations).
         semi_options: Extra ``--cfg-options`` of the semi-supervised training; by default a 5x lower learning
             rate than the config's (which trains from scratch), since the run fine-tunes the supervised model.
-        seed: Seed of the dataset generator and of every training step.
-        synthetic: Overrides of :class:`SyntheticAVConfig` (e.g. a smaller set for tests).
+        seed: Seed of every training step and of the benchmark's labeled split.
+        synthetic: Overrides of :class:`SyntheticAVConfig` for the benchmark (on top of its preset; e.g. a
+            smaller set for tests).
+        source_synthetic: Overrides of :class:`SyntheticAVConfig` for the source set (on top of its preset).
+        bootstrap_samples: Bootstrap samples of the paired difference's interval.
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
         python: Interpreter for the subprocesses.
     """
-    data_root: str = 'data/synthetic_av'
+    data_root: str = 'data/synthetic_av_bench'
     work_dir: str = 'work_dirs/main_job'
+    source_root: Optional[str] = 'data/synthetic_av_source'
+    pretrain_config: str = 'configs/synthetic/pretrain_source_av.py'
+    pretrained_keys: List[str] = field(default_factory=lambda: [
+        'model.video_backbone.init_cfg.checkpoint', 'model.audio_backbone.init_cfg.checkpoint'])
     localizer_config: str = 'configs/localizer/fnac_r18_synthetic.py'
     supervised_config: str = 'configs/synthetic/supervised_av_1shot.py'
     semi_config: str = 'configs/synthetic/asl_1shot.py'
@@ -57,6 +77,8 @@ class MainJobConfig:
     semi_options: List[str] = field(default_factory=lambda: ['optim_wrapper.optimizer.lr=0.0002'])
     seed: int = 0
     synthetic: Dict[str, Any] = field(default_factory=dict)
+    source_synthetic: Dict[str, Any] = field(default_factory=dict)
+    bootstrap_samples: int = 10000
     extra_train_args: List[str] = field(default_factory=list)
     python: str = sys.executable
 
@@ -138,15 +160,38 @@ class MainJob:
         return _last_checkpoint(train_dir)
 
     def _train_and_test(self, config: str, step_dir: Path, cfg_options: Sequence[str] = ()) -> dict:
-        """Train then test ``config``; return the checkpoint and test metrics."""
+        """Train then test ``config``; return the checkpoint, test metrics and the predictions' dump file."""
         ckpt = self._train(config, step_dir, cfg_options)
         test_dir = step_dir / 'test'
-        cmd = [self.cfg.python, 'tools/test.py', config, str(ckpt), '--work-dir', str(test_dir)]
+        dump = test_dir / 'predictions.pkl'
+        cmd = [self.cfg.python, 'tools/test.py', config, str(ckpt), '--work-dir', str(test_dir), '--dump', str(dump)]
         if cfg_options:
             cmd += ['--cfg-options', *cfg_options]
         _run_streaming(cmd, step_dir / 'log.txt', self.echo)
-        metrics, _ = read_test_metrics(test_dir, METRICS)
-        return dict(checkpoint=str(ckpt), config=config, **metrics)
+        metrics, path = read_test_metrics(test_dir, METRICS)
+        found = json.loads(path.read_text())
+        metrics.update({k: float(found[k]) for k in OPTIONAL_METRICS if k in found})
+        return dict(checkpoint=str(ckpt), config=config, predictions=str(dump), **metrics)
+
+    def _check_localizer(self, step_dir: Path) -> dict:
+        """The localizer's last validation metrics; stop when it localizes no better than the centre box.
+
+        Raises:
+            RuntimeError: If the run logged no localization metrics, or its pointing accuracy does not beat the
+                centre box's (ASL would then sample masks from maps that do not follow the sound source).
+        """
+        scalars = sorted((step_dir / 'train').glob('*/vis_data/scalars.json'))
+        rows = [json.loads(line) for path in scalars for line in path.read_text().splitlines() if line.strip()]
+        rows = [r for r in rows if all(k in r for k in LOCALIZER_METRICS)]
+        if not rows:
+            return {}
+        last = {k: float(rows[-1][k]) for k in LOCALIZER_METRICS}
+        if last['loc/pointing'] <= last['loc/center/pointing']:
+            raise RuntimeError(
+                f"the localizer's validation pointing accuracy {last['loc/pointing']:.2f} does not beat the centre "
+                f"box's {last['loc/center/pointing']:.2f}: its maps do not follow the sound source, so ASL-guided "
+                f'masks would not either. Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
+        return last
 
     def run(self) -> dict:
         """Run every step and write ``summary.json`` and ``summary.md`` under the work dir.
@@ -155,31 +200,88 @@ class MainJob:
             The summary: per-step results and timings.
         """
         cfg = self.cfg
-        total = 4
+        pretrain = cfg.source_root is not None
+        total = 5 + pretrain
 
         def generate(step_dir: Path) -> dict:
-            synthetic = SyntheticAVConfig(**{**cfg.synthetic, 'seed': cfg.seed})
-            manifest = generate_dataset(REPO_ROOT / cfg.data_root, synthetic)
-            return dict(data_root=cfg.data_root, content_hash=manifest['content_hash'],
-                        reused=bool(manifest.get('reused')))
+            sets = {'benchmark': (cfg.data_root, {**BENCHMARK_PRESET, **cfg.synthetic, 'seed': cfg.seed})}
+            if pretrain:
+                sets['source'] = (cfg.source_root, {**SOURCE_PRESET, **cfg.source_synthetic})
+            out = {}
+            for name, (root, params) in sets.items():
+                manifest = generate_dataset(REPO_ROOT / root, SyntheticAVConfig(**params), workers=2)
+                out[name] = dict(root=root, content_hash=manifest['content_hash'], reused=bool(manifest['reused']))
+            return out
 
-        data = self._step('data', 1, total, generate)
-        loc = self._step('localizer', 2, total,
-                         lambda d: dict(checkpoint=str(self._train(cfg.localizer_config, d, cfg.localizer_options))))
-        sup = self._step('supervised', 3, total, lambda d: self._train_and_test(cfg.supervised_config, d))
+        step = iter(range(1, total + 1))
+        data = self._step('data', next(step), total, generate)
+        sup_opts: List[str] = []
+        if pretrain:
+            enc = self._step('pretrain', next(step), total,
+                             lambda d: dict(checkpoint=str(self._train(cfg.pretrain_config, d))))
+            sup_opts = [f'{key}={enc["checkpoint"]}' for key in cfg.pretrained_keys]
+
+        def localizer(step_dir: Path) -> dict:
+            ckpt = self._train(cfg.localizer_config, step_dir, cfg.localizer_options)
+            return dict(checkpoint=str(ckpt), **self._check_localizer(step_dir))
+
+        loc = self._step('localizer', next(step), total, localizer)
+        sup = self._step('supervised', next(step), total,
+                         lambda d: self._train_and_test(cfg.supervised_config, d, sup_opts))
         semi_opts = [f'{cfg.localizer_ckpt_key}={loc["checkpoint"]}']
         if cfg.init_semi_from_supervised:
             semi_opts.append(f'load_from={sup["checkpoint"]}')
         semi_opts += cfg.semi_options
-        semi = self._step('semi_supervised', 4, total,
+        semi = self._step('semi_supervised', next(step), total,
                           lambda d: self._train_and_test(cfg.semi_config, d, semi_opts))
-        summary = dict(data=data, localizer=loc, supervised=sup, semi_supervised=semi, seconds=self.timings)
+        paired = self._step('comparison', next(step), total,
+                            lambda d: compare_predictions(sup['predictions'], semi['predictions'],
+                                                          cfg.bootstrap_samples))
+        summary = dict(data=data, localizer=loc, supervised=sup, semi_supervised=semi, comparison=paired,
+                       seconds=self.timings)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / 'summary.json').write_text(json.dumps(summary, indent=1))
         table = format_summary(summary)
         (self.root / 'summary.md').write_text(table + '\n')
         self.echo('\n' + table)
         return summary
+
+
+def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndarray]:
+    """Predicted and true labels of a ``tools/test.py --dump`` file, in test-set order.
+
+    Args:
+        path: The ``.pkl`` written by mmengine's ``DumpResults``.
+
+    Returns:
+        (N,) predicted labels (arg-max of ``pred_score``) and (N,) ground-truth labels.
+    """
+    samples = load(str(path))
+    pred = np.array([int(np.argmax(np.asarray(s['pred_score']))) for s in samples])
+    gt = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
+    return pred, gt
+
+
+def compare_predictions(baseline: Union[str, os.PathLike], method: Union[str, os.PathLike],
+                        num_samples: int = 10000) -> dict:
+    """Paired top-1 difference ``method - baseline`` on the same test clips, with a 95 % bootstrap interval.
+
+    Args:
+        baseline: Dump file of the baseline's test.
+        method: Dump file of the compared run's test (same test list).
+        num_samples: Bootstrap samples.
+
+    Returns:
+        ``{'diff', 'low', 'high', 'num_clips'}`` in accuracy fractions.
+
+    Raises:
+        ValueError: If the two dumps are not of the same clips.
+    """
+    (pred_a, gt_a), (pred_b, gt_b) = read_predictions(baseline), read_predictions(method)
+    if not np.array_equal(gt_a, gt_b):
+        raise ValueError(f'{baseline} and {method} are not predictions on the same test clips.')
+    res = paired_bootstrap(pred_a == gt_a, pred_b == gt_b, num_samples=num_samples)
+    return dict(diff=res.diff, low=res.low, high=res.high, num_clips=res.num_clips)
 
 
 def format_summary(summary: dict) -> str:
@@ -192,17 +294,29 @@ def format_summary(summary: dict) -> str:
         The table, with the semi-supervised gain over the supervised-only baseline.
     """
     sup, semi, secs = summary['supervised'], summary['semi_supervised'], summary['seconds']
-    gain = 100 * (semi['acc/top1'] - sup['acc/top1'])
-    lines = ['| model (1 labeled clip per class) | test top-1 (%) | mean class acc. (%) | train+test time (s) |',
-             '|---|---|---|---|',
-             f'| supervised only ({sup["config"]}) | {100 * sup["acc/top1"]:.2f} | {100 * sup["acc/mean1"]:.2f} '
-             f'| {secs.get("supervised", 0):.0f} |',
-             f'| ASL semi-supervised ({semi["config"]}) | {100 * semi["acc/top1"]:.2f} | '
-             f'{100 * semi["acc/mean1"]:.2f} | {secs.get("semi_supervised", 0):.0f} |',
-             '',
-             f'ASL semi-supervised minus supervised-only: {gain:+.2f} points top-1. '
-             f'Total time {sum(secs.values()):.0f} s (data {secs.get("data", 0):.0f} s, localizer '
-             f'{secs.get("localizer", 0):.0f} s).']
+
+    def pct(row: dict, key: str) -> str:
+        return f'{100 * row[key]:.2f}' if key in row else '-'
+
+    lines = ['| model (1 labeled clip per class) | test top-1 (%) | mean class acc. (%) | shape acc. (%) | '
+             'timbre acc. (%) | train+test time (s) |',
+             '|---|---|---|---|---|---|']
+    for name, row, step in (('supervised only', sup, 'supervised'), ('ASL semi-supervised', semi, 'semi_supervised')):
+        lines.append(f'| {name} ({row["config"]}) | {pct(row, "acc/top1")} | {pct(row, "acc/mean1")} | '
+                     f'{pct(row, "factor/shape")} | {pct(row, "factor/timbre")} | {secs.get(step, 0):.0f} |')
+    lines.append('')
+    comp = summary.get('comparison')
+    gain = f'{100 * (semi["acc/top1"] - sup["acc/top1"]):+.2f} points top-1'
+    if comp:
+        gain += (f' on {comp["num_clips"]} test clips, paired 95 % bootstrap interval '
+                 f'[{100 * comp["low"]:+.2f}, {100 * comp["high"]:+.2f}]')
+    lines.append(f'ASL semi-supervised minus supervised-only: {gain}.')
+    loc = summary.get('localizer', {})
+    if 'loc/cIoU' in loc:
+        lines.append(f'Localizer (validation): cIoU {loc["loc/cIoU"]:.3f}, pointing {loc["loc/pointing"]:.3f} '
+                     f'(centre box: pointing {loc["loc/center/pointing"]:.3f}).')
+    steps = ', '.join(f'{k} {v:.0f} s' for k, v in secs.items())
+    lines.append(f'Total time {sum(secs.values()):.0f} s ({steps}).')
     return '\n'.join(lines)
 
 

@@ -21,7 +21,8 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
                         localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
-                        synthetic=TINY_DATA, localizer_options=[], semi_options=[])
+                        source_root=None, synthetic=TINY_DATA, localizer_options=[], semi_options=[],
+                        bootstrap_samples=200)
     lines = []
     summary = run_main_job(cfg, echo=lines.append)
 
@@ -37,19 +38,40 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     assert f"load_from={summary['supervised']['checkpoint']}" in semi_log
     assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
     assert format_summary(summary) in '\n'.join(lines)
-    assert any(line.startswith('[4/4] semi_supervised: done') for line in lines)
+    assert any(line.startswith('[4/5] semi_supervised: done') for line in lines)
+    comp = summary['comparison']
+    assert comp['num_clips'] == 8 and comp['low'] <= comp['diff'] <= comp['high']
+    assert comp['diff'] == pytest.approx(summary['semi_supervised']['acc/top1'] - summary['supervised']['acc/top1'])
 
     # a rerun reuses every finished step and trains nothing
     rerun = []
     assert run_main_job(cfg, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
-    assert sum('finished earlier' in line for line in rerun) == 4
+    assert sum('finished earlier' in line for line in rerun) == 5
     assert not any('tools/train.py' in line for line in rerun)
 
 
 def test_format_summary_reports_the_gain() -> None:
-    summary = dict(supervised={'config': 'a.py', 'acc/top1': 0.25, 'acc/mean1': 0.2},
+    summary = dict(supervised={'config': 'a.py', 'acc/top1': 0.25, 'acc/mean1': 0.2, 'factor/shape': 0.4,
+                               'factor/timbre': 0.9},
                    semi_supervised={'config': 'b.py', 'acc/top1': 0.5, 'acc/mean1': 0.45},
+                   comparison=dict(diff=0.25, low=0.2, high=0.3, num_clips=600),
+                   localizer={'loc/cIoU': 0.5, 'loc/pointing': 0.9, 'loc/center/pointing': 0.2},
                    seconds=dict(data=1.0, localizer=2.0, supervised=3.0, semi_supervised=4.0))
     table = format_summary(summary)
-    assert '| 25.00 | 20.00 | 3 |' in table and '| 50.00 | 45.00 | 4 |' in table
-    assert '+25.00 points' in table and 'Total time 10 s' in table
+    assert '| 25.00 | 20.00 | 40.00 | 90.00 | 3 |' in table and '| 50.00 | 45.00 | - | - | 4 |' in table
+    assert '+25.00 points top-1 on 600 test clips, paired 95 % bootstrap interval [+20.00, +30.00]' in table
+    assert 'pointing 0.900 (centre box: pointing 0.200)' in table and 'Total time 10 s' in table
+
+
+def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:
+    from mmavssl.apis import MainJob
+    run = tmp_path / 'localizer' / 'train' / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    row = {'loc/cIoU': 0.0, 'loc/pointing': 0.2, 'loc/center/pointing': 0.21, 'step': 100}
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path)))
+    with pytest.raises(RuntimeError, match='does not beat the centre box'):
+        job._check_localizer(tmp_path / 'localizer')
+    row['loc/pointing'] = 0.9
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    assert job._check_localizer(tmp_path / 'localizer')['loc/pointing'] == 0.9
