@@ -6,9 +6,10 @@
 # starts from ImageNet ViT-B and AudioSet AST weights with a new head. Run once, shared by every row and seed.
 _base_ = ['./supervised_av.py']
 source_root = 'data/synthetic_av_source/'
+num_classes = 15
 source = dict(data_prefix=dict(video=source_root), classes_file=source_root + 'classes.txt')
 # From scratch: this run is what the other configs load.
-model = dict(video_backbone=dict(init_cfg=None), audio_backbone=dict(init_cfg=None), cls_head=dict(num_classes=15))
+model = dict(video_backbone=dict(init_cfg=None), audio_backbone=dict(init_cfg=None), cls_head=dict(num_classes=num_classes))
 train_dataloader = dict(dataset=dict(source, ann_file=source_root + 'train_all.txt'))
 val_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))
 test_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))

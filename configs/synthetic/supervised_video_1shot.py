@@ -1,7 +1,7 @@
-# Video-only supervised baseline (SVFormer's supervised model) on the 1-shot labeled list: supervised_video.py
-# with the list of supervised_av_1shot.py.
-_base_ = ['./supervised_video.py']
-# InfiniteSampler: a DefaultSampler over a few clips ends its epoch after every batch or two, and restarting the
-# loader each time made an iteration cost ~2 s of waiting instead of ~0.2 s; batches stay 8 clips.
-train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True),
-                        dataset=dict(ann_file={{_base_.labeled_ann_file}}))
+# Video-only supervised baseline (SVFormer's supervised model) at the budget of supervised_av_1shot.py: the same
+# pretrained video ViT with a linear head on its CLS token (audio_backbone=None), the 1-shot labeled list.
+_base_ = ['./supervised_av_1shot.py']
+model = dict(
+    audio_backbone=None,
+    aux_loss_weight=0.0,  # one modality: no auxiliary heads
+    cls_head=dict(_delete_=True, type='LinearClsHead', num_classes={{_base_.num_classes}}, in_channels=96))

@@ -1,4 +1,5 @@
 """The localizer configs: the synthetic one trains 2 iterations and validates on a tiny generated set."""
+import re
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,11 @@ CONFIGS = Path(__file__).resolve().parents[2] / 'configs' / 'localizer'
 
 
 def _set_root(cfg: Config, root: str) -> None:
-    """Point every dataset (and LoadSourceBoxes) of ``cfg`` at ``root`` instead of data/synthetic_av."""
+    """Point every dataset (and LoadSourceBoxes) of ``cfg`` at ``root`` instead of the synthetic benchmark."""
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[loader]['dataset']
         for key in ('ann_file', 'classes_file'):
-            dataset[key] = dataset[key].replace('data/synthetic_av', root)
+            dataset[key] = re.sub(r'^data/synthetic_av[^/]*', root, dataset[key])
         dataset['data_prefix']['video'] = root + '/'
         for step in dataset['pipeline']:
             if step['type'] == 'LoadSourceBoxes':
