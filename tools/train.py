@@ -26,7 +26,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--diff-rank-seed', action='store_true', help='different seeds for different ranks')
     parser.add_argument('--deterministic', action='store_true', help='deterministic CUDNN algorithms')
     parser.add_argument('--trust-checkpoint', action='append', default=[], metavar='PATH',
-                        help='allow full unpickling of this checkpoint (only for files you trust)')
+                        help='allow full unpickling of this checkpoint, a path or URL (only for files you trust)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_cfg.max_iters=100')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
