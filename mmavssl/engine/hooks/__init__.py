@@ -1,5 +1,6 @@
 """Hooks of mmavssl (registered in ``HOOKS``)."""
+from .atomic_checkpoint import AtomicCheckpointHook
 from .ema_teacher import EMATeacherHook
 from .rng_state import RNGStateHook
 
-__all__ = ['EMATeacherHook', 'RNGStateHook']
+__all__ = ['AtomicCheckpointHook', 'EMATeacherHook', 'RNGStateHook']
