@@ -7,7 +7,9 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='AtomicCheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # Skips NaN/Inf steps, stops after 10 in a row, never saves NaN/Inf weights; `nonfinite_guard=None` turns it off.
+    nonfinite_guard=dict(type='NonFiniteGuardHook', max_consecutive=10))
 
 env_cfg = dict(
     cudnn_benchmark=False,

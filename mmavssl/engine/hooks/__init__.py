@@ -1,6 +1,7 @@
 """Hooks of mmavssl (registered in ``HOOKS``)."""
 from .atomic_checkpoint import AtomicCheckpointHook
 from .ema_teacher import EMATeacherHook
+from .nonfinite_guard import NonFiniteGuardHook
 from .rng_state import RNGStateHook
 
-__all__ = ['AtomicCheckpointHook', 'EMATeacherHook', 'RNGStateHook']
+__all__ = ['AtomicCheckpointHook', 'EMATeacherHook', 'NonFiniteGuardHook', 'RNGStateHook']
