@@ -9,7 +9,9 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # Skips NaN/Inf steps, stops after 10 in a row, never saves NaN/Inf weights; `nonfinite_guard=None` turns it off.
-    nonfinite_guard=dict(type='NonFiniteGuardHook', max_consecutive=10))
+    nonfinite_guard=dict(type='NonFiniteGuardHook', max_consecutive=10),
+    # Refuses checkpoints that leave model parameters unloaded (`allow_partial=True` or --allow-partial-checkpoint).
+    checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,7 +1,8 @@
 """Hooks of mmavssl (registered in ``HOOKS``)."""
 from .atomic_checkpoint import AtomicCheckpointHook
+from .checkpoint_coverage import CheckpointCoverageHook
 from .ema_teacher import EMATeacherHook
 from .nonfinite_guard import NonFiniteGuardHook
 from .rng_state import RNGStateHook
 
-__all__ = ['AtomicCheckpointHook', 'EMATeacherHook', 'NonFiniteGuardHook', 'RNGStateHook']
+__all__ = ['AtomicCheckpointHook', 'CheckpointCoverageHook', 'EMATeacherHook', 'NonFiniteGuardHook', 'RNGStateHook']

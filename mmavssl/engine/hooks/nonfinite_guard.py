@@ -107,6 +107,8 @@ class NonFiniteGuardHook(Hook):
             if self._skipped is None and _on_any_rank(not _all_finite([p.detach() for p in params]), device):
                 self._broken = True
 
+        # mmengine's parameter schedulers mark the step they count calls of; the mark must survive the wrap.
+        guarded_step._with_counter = getattr(step, '_with_counter', False)
         wrapper.update_params, wrapper.step = guarded_update_params, guarded_step
         wrapper._nonfinite_guarded = True
 
