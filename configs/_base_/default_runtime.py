@@ -11,7 +11,9 @@ default_hooks = dict(
     # Skips NaN/Inf steps, stops after 10 in a row, never saves NaN/Inf weights; `nonfinite_guard=None` turns it off.
     nonfinite_guard=dict(type='NonFiniteGuardHook', max_consecutive=10),
     # Refuses checkpoints that leave model parameters unloaded (`allow_partial=True` or --allow-partial-checkpoint).
-    checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False))
+    checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False),
+    # Counts clips without an audio stream (train/no_audio_clips per epoch; a line at the end of val and test).
+    missing_audio=dict(type='MissingAudioHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,
