@@ -124,20 +124,42 @@ def _load_checked(source: Union[str, IO[bytes]], name: str, map_location: Option
     try:
         with torch.serialization.safe_globals(SAFE_GLOBALS):
             return torch.load(source, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as err:
-        unsafe = _disallowed_globals(source)
-        if not unsafe:
-            raise RuntimeError(f'Could not read checkpoint {name!r}: it is corrupt, truncated or not a torch '
-                               f'checkpoint ({err}). Re-download or re-save it.') from err
-        raise RuntimeError(
-            f'Refused to load checkpoint {name!r}: unpickling it would need globals that mmavssl does '
-            f'not allow-list ({", ".join(unsafe)}), which could run arbitrary code. '
-            'If you trust this file (e.g. it was written by plain mmengine), load it with '
-            f'`--trust-checkpoint {name}` in tools/train.py or tools/test.py, or call '
-            f'mmavssl.utils.trust_checkpoint({name!r}) first. Original error: {err}') from err
-    except (OSError, EOFError, RuntimeError) as err:
-        raise RuntimeError(f'Could not read checkpoint {name!r}: it is corrupt, truncated or not a torch '
-                           f'checkpoint ({type(err).__name__}: {err}). Re-download or re-save it.') from err
+    except (pickle.UnpicklingError, OSError, EOFError, RuntimeError, KeyError, ValueError, TypeError) as err:
+        raise RuntimeError(_refusal(source, name, err)) from err
+
+
+def _header(source: Union[str, IO[bytes]], size: int = 8) -> bytes:
+    """The first bytes of a checkpoint file or buffer."""
+    if isinstance(source, str):
+        with open(source, 'rb') as f:
+            return f.read(size)
+    source.seek(0)
+    return source.read(size)
+
+
+def _refusal(source: Union[str, IO[bytes]], name: str, err: Exception) -> str:
+    """The message for a checkpoint ``torch.load(weights_only=True)`` could not load: why, and the way out."""
+    trust = (f'`--trust-checkpoint {name}` (tools/train.py; a plain `--trust-checkpoint` flag in tools/test.py '
+             f'and tools/convert/to_mmavssl.py), or call mmavssl.utils.trust_checkpoint({name!r}) first')
+    unsafe = _disallowed_globals(source)
+    if unsafe:
+        return (f'Refused to load checkpoint {name!r}: unpickling it would need globals that mmavssl does not '
+                f'allow-list ({", ".join(unsafe)}), which could run arbitrary code. If you trust this file (e.g. '
+                f'it was written by plain mmengine), load it with {trust}. Original error: {err}')
+    header = _header(source)
+    if header.startswith(b'PK'):
+        return (f'Could not read checkpoint {name!r}: it is corrupt, truncated or not a torch checkpoint '
+                f'({type(err).__name__}: {err}). Re-download or re-save it.')
+    if header[:1] == b'\x80':  # pickle's PROTO opcode: torch < 1.6 ("legacy") format or a plain pickle
+        return (f'Refused to load checkpoint {name!r}: it is a legacy-format torch checkpoint (torch < 1.6, '
+                'not a zip archive) or a raw pickle, and what it holds goes beyond plain tensors, so loading '
+                'it could run arbitrary code; mmavssl refuses such pickles for safety. If you trust the file, '
+                f'load it with {trust}, or convert it once in a session you trust: '
+                f"torch.save(torch.load({name!r}, weights_only=False), 'converted.pth') (then loading "
+                f'converted.pth names any global it still needs). Original error: {type(err).__name__}: {err}')
+    return (f'Could not read checkpoint {name!r}: it is corrupt, truncated or not a torch checkpoint: it starts '
+            f'with {header!r}, neither a zip archive nor a pickle (a text or HTML file saved as .pth?). '
+            'Re-download or re-save it.')
 
 
 def safe_torch_load(filename: PathLike, map_location: Optional[Any] = None) -> Any:

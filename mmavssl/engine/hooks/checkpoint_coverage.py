@@ -44,7 +44,7 @@ class CheckpointCoverageHook(Hook):
     checkpoint) and the threshold state (fresh when fine-tuning from a supervised checkpoint). Plain
     recognizer checkpoints loaded into a semi-supervised model fill both student and teacher, so those are
     covered. ``allow_partial=True`` (``--allow-partial-checkpoint`` in ``tools/``) turns the error into
-    mmengine's warning.
+    mmengine's warning. When ``resume=True`` finds no checkpoint, the hook says so before training starts.
 
     Args:
         allow_partial: Accept checkpoints that leave parameters unloaded. Defaults to False.
@@ -57,6 +57,13 @@ class CheckpointCoverageHook(Hook):
                  allowed_missing: Sequence[str] = DEFAULT_ALLOWED_MISSING) -> None:
         self.allow_partial = allow_partial
         self.allowed_missing = [re.compile(p) for p in allowed_missing]
+
+    def before_train(self, runner) -> None:
+        """Say plainly when ``resume=True`` (``--resume``) found nothing to resume from."""
+        # Checkpoints are written after at least one iteration, so iteration 0 means nothing was resumed.
+        if runner.cfg.get('resume') and not runner.cfg.get('load_from') and runner.iter == 0:
+            runner.logger.warning(f'--resume: no checkpoint found in {runner.work_dir} (no last_checkpoint file); '
+                                  'training starts fresh from iteration 0.')
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         """Arm the coverage check for the load into the model that follows."""

@@ -9,7 +9,7 @@ import torch
 from mmavssl.engine.hooks.checkpoint_coverage import CheckpointCoverageHook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, runner_log, toy_runner  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -62,3 +62,10 @@ def test_matching_checkpoint_and_allowed_keys_load(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match='Unloaded: fc.bias'):
         CheckpointCoverageHook().after_load_checkpoint(runner, torch.load(path))
         runner.model.load_state_dict(torch.load(path)['state_dict'], strict=False)
+
+
+def test_resume_without_a_checkpoint_says_it_starts_fresh(tmp_path: Path) -> None:
+    runner = toy_runner(tmp_path, {'resume': True, 'train_cfg.max_iters': 2})
+    runner.train()
+    assert (f'--resume: no checkpoint found in {tmp_path} (no last_checkpoint file); training starts fresh from '
+            'iteration 0.') in runner_log(runner)
