@@ -13,7 +13,9 @@ default_hooks = dict(
     # Refuses checkpoints that leave model parameters unloaded (`allow_partial=True` or --allow-partial-checkpoint).
     checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False),
     # Counts clips without an audio stream (train/no_audio_clips per epoch; a line at the end of val and test).
-    missing_audio=dict(type='MissingAudioHook'))
+    missing_audio=dict(type='MissingAudioHook'),
+    # num_classes and num_unlabeled of the model must match the class file and the unlabeled list.
+    data_model_check=dict(type='DataModelCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,
