@@ -48,9 +48,9 @@ class NonFiniteGuardHook(Hook):
     (``nonfinite_steps`` in the message hub, so it lands in checkpoints). ``max_consecutive`` skipped steps in
     a row raise ``FloatingPointError`` naming the iteration and the terms, which ends the run with a non-zero
     exit code; so does a step that turns finite gradients into NaN/Inf weights (a far too large learning rate),
-    checked on the weights after every step. Independently, ``before_save_checkpoint`` refuses to write a checkpoint whose ``state_dict``
-    holds a NaN/Inf tensor (non-finite inputs can poison normalisation buffers without any step), so no last,
-    best or interval checkpoint ever holds non-finite weights.
+    checked on the weights after every step. Independently, ``before_save_checkpoint`` refuses to write a
+    checkpoint whose ``state_dict`` holds a NaN/Inf tensor (non-finite inputs can poison normalisation buffers
+    without any step), so no last, best or interval checkpoint ever holds non-finite weights.
 
     Args:
         max_consecutive: Skipped steps in a row that stop the run. Defaults to 10.
@@ -114,10 +114,12 @@ class NonFiniteGuardHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs: Optional[dict] = None) -> None:
         """Count a skipped step, log it, and stop after ``max_consecutive`` in a row."""
+        outputs = dict(outputs or {})
         if self._broken:
+            loss = float(outputs.get('loss', float('nan')))
             raise FloatingPointError(
                 f'Iteration {runner.iter + 1}: the optimizer step turned finite gradients into NaN/Inf weights '
-                f'(loss: {float((outputs or {}).get("loss", float("nan"))):.4g}). Stopping: the learning rate is far too large; lower '
+                f'(loss: {loss:.4g}). Stopping: the learning rate is far too large; lower '
                 'optim_wrapper.optimizer.lr. The checkpoints on disk hold the last finite weights.')
         skipped, self._skipped = self._skipped, None
         if skipped is None:
@@ -126,9 +128,9 @@ class NonFiniteGuardHook(Hook):
         self.consecutive += 1
         self.total += 1
         runner.message_hub.update_info('nonfinite_steps', self.total)
-        message = (f'Iteration {runner.iter + 1}: non-finite {skipped} (non-finite loss terms: '
-                   f'{", ".join(_non_finite_keys(dict(outputs or {}))) or "none"}); the optimizer step was skipped ({self.consecutive} in a row, '
-                   f'{self.total} in this run).')
+        terms = ', '.join(_non_finite_keys(outputs)) or 'none'
+        message = (f'Iteration {runner.iter + 1}: non-finite {skipped} (non-finite loss terms: {terms}); the '
+                   f'optimizer step was skipped ({self.consecutive} in a row, {self.total} in this run).')
         if self.consecutive >= self.max_consecutive:
             raise FloatingPointError(
                 f'{message} Stopping: {self.consecutive} consecutive non-finite steps. The run has diverged or its '
