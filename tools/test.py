@@ -20,6 +20,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--show-dir', help='not supported yet for audio-visual inputs (kept for mmaction2 parity)')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow full unpickling of the checkpoint (only for files you trust)')
+    parser.add_argument('--allow-partial-checkpoint', action='store_true',
+                        help='load a checkpoint even if it leaves model parameters at their random initialisation')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
@@ -42,6 +44,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     # After --cfg-options: the CHECKPOINT argument is what gets tested, even when the options carry the
     # training run's load_from (run_benchmark and the main job pass the training overrides through).
     cfg.load_from = args.checkpoint
+    if args.allow_partial_checkpoint:
+        cfg.merge_from_dict({'default_hooks.checkpoint_coverage.allow_partial': True})
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(f'--dump must name a .pkl or .pickle file, got {args.dump}')

@@ -26,7 +26,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--diff-rank-seed', action='store_true', help='different seeds for different ranks')
     parser.add_argument('--deterministic', action='store_true', help='deterministic CUDNN algorithms')
     parser.add_argument('--trust-checkpoint', action='append', default=[], metavar='PATH',
-                        help='allow full unpickling of this checkpoint (only for files you trust)')
+                        help='allow full unpickling of this checkpoint, a path or URL (only for files you trust)')
+    parser.add_argument('--allow-partial-checkpoint', action='store_true',
+                        help='load a checkpoint even if it leaves model parameters at their random initialisation')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_cfg.max_iters=100')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
@@ -59,6 +61,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     randomness['diff_rank_seed'] = args.diff_rank_seed or randomness.get('diff_rank_seed', False)
     randomness['deterministic'] = args.deterministic or randomness.get('deterministic', False)
     cfg.randomness = randomness
+    if args.allow_partial_checkpoint:
+        cfg.merge_from_dict({'default_hooks.checkpoint_coverage.allow_partial': True})
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg

@@ -5,9 +5,17 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3),
+    checkpoint=dict(type='AtomicCheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # Skips NaN/Inf steps, stops after 10 in a row, never saves NaN/Inf weights; `nonfinite_guard=None` turns it off.
+    nonfinite_guard=dict(type='NonFiniteGuardHook', max_consecutive=10),
+    # Refuses checkpoints that leave model parameters unloaded (`allow_partial=True` or --allow-partial-checkpoint).
+    checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False),
+    # Counts clips without an audio stream (train/no_audio_clips per epoch; a line at the end of val and test).
+    missing_audio=dict(type='MissingAudioHook'),
+    # num_classes and num_unlabeled of the model must match the class file and the unlabeled list.
+    data_model_check=dict(type='DataModelCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -201,6 +201,15 @@ class UnlabeledAVVideoDataset(AVVideoDataset):
         super().__init__(*args, **kwargs)
 
 
+def _batch_samples(data_batch: Any) -> List[Any]:
+    """The data samples of a ``pseudo_collate``d batch (dict with a list, or a dict of branch lists)."""
+    samples = data_batch.get('data_samples') if isinstance(data_batch, dict) else None
+    if samples is None:
+        return []
+    groups = samples.values() if isinstance(samples, dict) else [samples]
+    return [sample for group in groups for sample in group or [] if sample is not None]
+
+
 def count_bad_files(data_batch: Any) -> List[str]:
     """Files skipped while building a collated batch (from each sample's metainfo ``bad_files``).
 
@@ -210,13 +219,18 @@ def count_bad_files(data_batch: Any) -> List[str]:
     Returns:
         The skipped paths, possibly with repeats.
     """
-    samples = data_batch.get('data_samples') if isinstance(data_batch, dict) else None
-    if samples is None:
-        return []
-    groups = samples.values() if isinstance(samples, dict) else [samples]
-    bad: List[str] = []
-    for group in groups:
-        for sample in group or []:
-            if sample is not None:
-                bad.extend(sample.metainfo.get('bad_files', []))
-    return bad
+    return [path for sample in _batch_samples(data_batch) for path in sample.metainfo.get('bad_files', [])]
+
+
+def files_without_audio(data_batch: Any) -> List[str]:
+    """Files of a collated batch that have no audio stream (metainfo ``audio_missing``), used as silence.
+
+    Args:
+        data_batch: A batch from ``pseudo_collate`` (dict with a list, or a dict of branch lists, of samples).
+
+    Returns:
+        The paths, once each (a clip in several branches of a semi-supervised batch counts once).
+    """
+    paths = [sample.metainfo.get('filename') for sample in _batch_samples(data_batch)
+             if sample.metainfo.get('audio_missing', False)]
+    return list(dict.fromkeys(paths))

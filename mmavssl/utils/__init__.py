@@ -1,7 +1,8 @@
 """Utilities shared by every layer of mmavssl."""
-from .checkpoint import SAFE_GLOBALS, install_checkpoint_support, safe_torch_load, trust_checkpoint
+from .atomic_io import AtomicLocalBackend, atomic_write
+from .checkpoint import SAFE_GLOBALS, install_checkpoint_support, is_trusted, safe_torch_load, trust_checkpoint
 from .compat import patch_mmaction_drn
 from .setup_env import register_all_modules
 
-__all__ = ['SAFE_GLOBALS', 'install_checkpoint_support', 'patch_mmaction_drn', 'register_all_modules',
-           'safe_torch_load', 'trust_checkpoint']
+__all__ = ['AtomicLocalBackend', 'SAFE_GLOBALS', 'atomic_write', 'install_checkpoint_support', 'is_trusted',
+           'patch_mmaction_drn', 'register_all_modules', 'safe_torch_load', 'trust_checkpoint']

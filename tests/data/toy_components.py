@@ -28,11 +28,14 @@ class ToyAVDataset(BaseDataset):
         num_samples: Number of samples.
         num_classes: Number of classes K.
         seed: Seed of the generator that draws the clips, so every process sees the same data.
+        nan_audio: Fill every fbank with NaN (a broken input that makes every loss NaN).
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (e.g. ``indices``).
     """
 
-    def __init__(self, num_samples: int = 16, num_classes: int = 4, seed: int = 0, **kwargs) -> None:
+    def __init__(self, num_samples: int = 16, num_classes: int = 4, seed: int = 0, nan_audio: bool = False,
+                 **kwargs) -> None:
         self.num_samples = num_samples
+        self.nan_audio = nan_audio
         self.num_classes = num_classes
         self.seed = seed
         super().__init__(serialize_data=False, lazy_init=False, **kwargs)
@@ -46,6 +49,8 @@ class ToyAVDataset(BaseDataset):
         proj = torch.randn(imgs[0].numel() + audios[0].numel(), self.num_classes, generator=gen)
         feats = torch.cat([imgs.flatten(1).float() / 255 - 0.5, audios.flatten(1)], dim=1)
         labels = (feats @ proj).argmax(dim=1)
+        if self.nan_audio:
+            audios.fill_(float('nan'))
         return [dict(imgs=imgs[i], audios=audios[i], label=int(labels[i]), sample_idx=i)
                 for i in range(self.num_samples)]
 

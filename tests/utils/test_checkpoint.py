@@ -12,7 +12,7 @@ from mmavssl.utils import SAFE_GLOBALS, safe_torch_load, trust_checkpoint
 from mmavssl.utils import checkpoint as checkpoint_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import run_python, runner_log, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python, runner_log, toy_runner  # noqa: E402
 
 SAFE_NAMES = {f'{g.__module__}.{g.__qualname__}' for g in SAFE_GLOBALS}
 
@@ -138,3 +138,35 @@ def test_unreadable_checkpoint_names_the_file(round_trip: dict, tmp_path: Path, 
     with pytest.raises(RuntimeError, match='corrupt, truncated') as info:
         _load_checkpoint(str(path), map_location='cpu')
     assert str(path) in str(info.value)
+
+
+def test_legacy_pickle_is_refused_for_safety_with_the_way_out(tmp_path: Path) -> None:
+    marker, path = tmp_path / 'pwned', tmp_path / 'legacy.pth'
+    torch.save({'state_dict': {}, 'meta': _WritesMarker(marker)}, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(RuntimeError, match='legacy-format torch checkpoint') as info:
+        _load_checkpoint(str(path), map_location='cpu')
+    assert 'for safety' in str(info.value) and f'--trust-checkpoint {path}' in str(info.value)
+    assert 'converted.pth' in str(info.value) and 'corrupt' not in str(info.value)
+    assert not marker.exists()
+    # A legacy file of plain tensors is fine: weights_only reads that format too.
+    torch.save({'state_dict': {'w': torch.ones(2)}}, path, _use_new_zipfile_serialization=False)
+    assert torch.equal(safe_torch_load(path)['state_dict']['w'], torch.ones(2))
+
+
+def test_text_file_named_pth_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / 'page.pth'
+    path.write_text('<html>404 Not Found</html>\n')
+    with pytest.raises(RuntimeError, match=r"not a torch checkpoint: it starts with b'<html>40'") as info:
+        _load_checkpoint(str(path), map_location='cpu')
+    assert str(path) in str(info.value)
+
+
+def test_convert_tool_has_the_trust_flag_its_refusal_names(tmp_path: Path) -> None:
+    marker, path = tmp_path / 'ran', tmp_path / 'vit.pth'
+    torch.save({'model': {}, 'meta': _WritesMarker(marker)}, path)
+    refused = run_python(['tools/convert/to_mmavssl.py', 'timm_vit', path, tmp_path / 'out.pth'], cwd=REPO_ROOT)
+    assert refused.returncode != 0 and 'a plain `--trust-checkpoint` flag in tools/test.py' in refused.stderr
+    assert 'tools/convert/to_mmavssl.py' in refused.stderr and not marker.exists()
+    trusted = run_python(['tools/convert/to_mmavssl.py', 'timm_vit', path, tmp_path / 'out.pth', '--trust-checkpoint'],
+                         cwd=REPO_ROOT)
+    assert 'unrecognized arguments' not in trusted.stderr and marker.exists()

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mmavssl.models.utils.convert import CONVERTERS, load_state_dict_file, save_converted  # noqa: E402
+from mmavssl.utils import trust_checkpoint  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -40,12 +41,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--src-grid', type=int, nargs=2, help='ast: (freq, time); audiomae: (time, freq) grid')
     parser.add_argument('--dst-grid', type=int, nargs=2, help='ast/audiomae: target (freq, time) grid')
     parser.add_argument('--drop-dist-token', action='store_true', help='ast: target with_dist_token=False')
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='allow full unpickling of SRC (only for files you trust)')
     return parser.parse_args()
 
 
 def main() -> None:
     """Convert and save."""
     args = parse_args()
+    if args.trust_checkpoint:
+        trust_checkpoint(args.src)
     state_dict = load_state_dict_file(args.src)
     kwargs = {}
     if args.source == 'timm_vit':

@@ -29,11 +29,13 @@ class PackAVInputs(BaseTransform):
     ((n, L, M), n = temporal clips, V a multiple of n; may be absent in a localizer pipeline that has
     ``loc_audios``). Optional: ``loc_audios`` ((n, 1, F, S), or (1, F, S) as
     ``FNACSpectrogram`` writes it: one spectrogram for every view), ``label``
-    (-1 or absent for unlabeled lists), ``audio_valid``, ``sample_idx``, ``filename`` and ``meta_keys``.
+    (-1 or absent for unlabeled lists), ``audio_valid``, ``audio_missing``, ``sample_idx``, ``filename`` and
+    ``meta_keys``.
 
     Output: ``{'inputs': {'imgs': uint8 (V, C, T, H, W), 'audios': float32 (V, L, M)[, 'loc_audios':
     float32 (V, 1, F, S)]}, 'data_samples': ActionDataSample}`` with ``gt_label`` LongTensor (1,) (-1 when
-    unknown) and metainfo ``audio_valid`` (bool), ``sample_idx`` (int), ``filename`` and ``meta_keys``.
+    unknown) and metainfo ``audio_valid`` (bool), ``audio_missing`` (bool: the file has no audio stream),
+    ``sample_idx`` (int), ``filename`` and ``meta_keys``.
 
     Args:
         meta_keys: Further result keys copied into the metainfo when present.
@@ -72,6 +74,7 @@ class PackAVInputs(BaseTransform):
         sample = ActionDataSample()
         sample.set_gt_label(int(results.get('label', -1)))
         meta = {'audio_valid': bool(results.get('audio_valid', False)),
+                'audio_missing': bool(results.get('audio_missing', False)),
                 'sample_idx': int(results.get('sample_idx', -1)),
                 'filename': results.get('filename')}
         meta.update({k: results[k] for k in self.meta_keys if k in results})

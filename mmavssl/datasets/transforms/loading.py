@@ -163,8 +163,8 @@ class AVDecode(BaseTransform):
     Required keys: ``filename``, ``video_reader``, ``avg_fps``, ``frame_inds``, ``clip_len``, ``num_clips``;
     optional ``audio_path`` (a pre-extracted wav read instead of the video's audio stream).
     Added keys: ``imgs`` (list of (H, W, 3) uint8 frames, clip-major), ``original_shape``, ``img_shape``,
-    ``waveforms`` (float32 (num_clips, C, S)), ``audio_sample_rate``, ``audio_valid``, ``clip_spans``
-    ((num_clips, 2) seconds). Removes ``video_reader``.
+    ``waveforms`` (float32 (num_clips, C, S)), ``audio_sample_rate``, ``audio_valid``, ``audio_missing``
+    (True for a file without an audio stream), ``clip_spans`` ((num_clips, 2) seconds). Removes ``video_reader``.
 
     Use ``SampleFrames(out_of_bound_opt='repeat_last')`` so that a clip longer than the video keeps monotone
     indices; its audio then covers the real part and zero-pads the rest.
@@ -216,6 +216,8 @@ class AVDecode(BaseTransform):
         results['audio_sample_rate'] = self.sample_rate
         if self.decode_audio:
             results['waveforms'], results['audio_valid'] = self._audio(results, spans)
+            # Only a file without an audio stream gets here invalid; video-only pipelines are not "missing".
+            results['audio_missing'] = not results['audio_valid']
         else:
             results['audio_valid'] = False
         return results

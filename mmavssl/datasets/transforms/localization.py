@@ -198,8 +198,8 @@ class LocAudioDecode(BaseTransform):
 
     Required keys: ``filename`` (or ``audio_path``), ``frame_inds``, ``avg_fps``. Added keys: ``audio``
     (float32 (S,)), ``audio_offset`` (seconds of ``audio[0]``), ``audio_sample_rate`` (kept if ``AVDecode``
-    already set it; it must then equal ``sample_rate``) and ``audio_valid`` (False and silence for a file
-    without an audio stream).
+    already set it; it must then equal ``sample_rate``), ``audio_valid`` (False and silence for a file
+    without an audio stream) and ``audio_missing`` (True for such a file).
 
     Args:
         window: Seconds decoded on each side of the frames (>= the window of :class:`LocAudioWindow`).
@@ -241,6 +241,7 @@ class LocAudioDecode(BaseTransform):
             valid = True
         results.update(audio=audio.astype(np.float32), audio_offset=start, audio_sample_rate=rate)
         results['audio_valid'] = valid
+        results['audio_missing'] = results.get('audio_missing', False) or not valid
         return results
 
     def __repr__(self) -> str:

@@ -99,11 +99,18 @@ class ASLGuidedMixup(nn.Module):
             MixResult with mask (B, T', h*w) on ``maps.device`` and lam (B,).
 
         Raises:
-            ValueError: If ``maps`` is missing or its batch size differs from ``batch_size``.
+            ValueError: If ``maps`` is missing, its batch size differs from ``batch_size``, or it holds NaN/Inf.
         """
         if maps is None or maps.shape[0] != batch_size:
             raise ValueError('ASLGuidedMixup needs maps (B, T, h, w) of clips A from the localizer; got '
                              f'{None if maps is None else tuple(maps.shape)} for batch size {batch_size}.')
+        finite = torch.isfinite(maps)
+        if not bool(finite.all()):
+            # torch.multinomial would otherwise fail with an unrelated "invalid distribution" message.
+            bad = (~finite).flatten(1).any(dim=1).nonzero().flatten().tolist()
+            raise ValueError(f'ASLGuidedMixup got non-finite localization maps ({int((~finite).sum())} NaN/Inf '
+                             f'values, clips {bad} of the batch). The localizer saw NaN/Inf inputs (check the '
+                             'audio and frames of those clips) or its weights are broken (check its checkpoint).')
         weights, tokens_per_group = self.token_weights(maps, grid)
         b, groups, n_tok = weights.shape
         if lam is None:

@@ -112,8 +112,9 @@ def test_audio_shorter_than_video_is_zero_padded(media_dir):
 def test_no_audio_stream_policies(media_dir):
     path = osp.join(media_dir, 'noaudio.mkv')
     results = decode(path, clip_len=4, num_clips=2)
-    assert results['audio_valid'] is False
+    assert results['audio_valid'] is False and results['audio_missing'] is True
     assert results['waveforms'].shape == (2, 1, round(7 / 25 * 16000)) and not results['waveforms'].any()
+    assert decode(osp.join(media_dir, 'sync.mkv'), clip_len=4)['audio_missing'] is False
     with pytest.raises(BadVideoError, match='noaudio.mkv.*no audio stream'):
         decode(path, clip_len=4, missing_audio='skip')
     with pytest.raises(RuntimeError, match='noaudio.mkv') as info:
@@ -124,6 +125,7 @@ def test_no_audio_stream_policies(media_dir):
 def test_video_only_pipeline_skips_audio(media_dir):
     results = decode(osp.join(media_dir, 'sync.mkv'), decode_audio=False)
     assert results['audio_valid'] is False and 'waveforms' not in results
+    assert 'audio_missing' not in results  # not a missing stream: the pipeline does not want audio
 
 
 @pytest.mark.parametrize('content', [None, b'', b'\x00garbage' * 100])

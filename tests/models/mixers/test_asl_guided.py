@@ -90,6 +90,14 @@ def test_missing_maps_raise():
         ASLGuidedMixup()(grid=(1, 2, 2), batch_size=1)
 
 
+@pytest.mark.parametrize('bad', [float('nan'), float('inf')])
+def test_non_finite_maps_are_rejected_clearly(bad):
+    maps = torch.rand(3, 4, 4, 4)
+    maps[1, 2, 0, 0] = bad
+    with pytest.raises(ValueError, match=r'non-finite localization maps \(1 NaN/Inf values, clips \[1\]'):
+        ASLGuidedMixup()((4, 4, 4), 3, maps=maps)
+
+
 def test_mix_audio_eq6():
     a, b = torch.ones(2, 3, 4), torch.zeros(2, 3, 4)
     out = mix_audio(a, b, torch.tensor([0.25, 0.8]))

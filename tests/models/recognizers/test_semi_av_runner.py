@@ -128,3 +128,19 @@ def test_resume_restores_teacher_threshold_and_sampler(runs: dict) -> None:
     assert runs['resumed'].iter == 4 and 'threshold.selected_label' in final
     for key, value in reference.items():
         assert torch.equal(final[key], value), key
+
+
+@pytest.mark.parametrize('key,value,message', [
+    ('num_unlabeled', 7, r'threshold.num_unlabeled=7 but \S+train_unlabeled_1shot.txt lists 6 clips; '
+                         r'set num_unlabeled=6'),
+    ('num_classes', 3, r'num_classes=3 but \S+classes.txt lists 2 classes; set num_classes=2')])
+def test_model_sizes_must_match_the_dataset_files(tiny_root: Path, tmp_path: Path, key: str, value: int,
+                                                   message: str) -> None:
+    cfg = tiny_cfg(tiny_root, tmp_path, 2)
+    if key == 'num_classes':
+        cfg.model.recognizer.cls_head.num_classes = value
+    cfg.model.threshold[key] = value
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match=message):
+        runner.train()
+    assert not list(tmp_path.glob('*.pth'))
