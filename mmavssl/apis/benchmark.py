@@ -30,7 +30,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+import numpy as np
 from mmengine.config import Config, DictAction
+
+from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predictions
 
 DEFAULT_METRICS: Tuple[str, ...] = ('acc/top1', 'acc/mean1')
 CHECKPOINT_KINDS: Tuple[str, ...] = ('final', 'best')
@@ -55,6 +58,8 @@ class BenchmarkEntry:
             values ``{seed}`` and ``{work_dir}`` become the run's seed and the study root.
         group: Optional label of a group of rows (a line in :mod:`mmavssl.apis.sweep` plots).
         x: Optional sweep value of the row (the x axis of a sweep plot).
+        paired_with: Name (or names) of the rows this one is compared with clip by clip, seed by seed (e.g.
+            the supervised run it fine-tunes): the report gives each difference with a 95 % bootstrap interval.
     """
 
     name: str
@@ -62,6 +67,7 @@ class BenchmarkEntry:
     cfg_options: Dict[str, Any] = field(default_factory=dict)
     group: Optional[str] = None
     x: XValue = None
+    paired_with: Union[str, Sequence[str], None] = None
 
     def __post_init__(self) -> None:
         bad = not self.name or self.name in ('.', '..') or any(s in self.name for s in ('/', '\\', os.sep))
@@ -69,6 +75,9 @@ class BenchmarkEntry:
             raise ValueError(f'benchmark entry name {self.name!r} must be a non-empty folder name without "/".')
         self.config = str(self.config)
         self.cfg_options = dict(self.cfg_options or {})
+        if isinstance(self.paired_with, str):
+            self.paired_with = [self.paired_with]
+        self.paired_with = list(self.paired_with or [])
 
 
 @dataclass
@@ -98,6 +107,7 @@ class RunRecord:
     cfg_options: Dict[str, Any] = field(default_factory=dict)
     metrics: Dict[str, float] = field(default_factory=dict)
     message: str = ''
+    paired_with: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -219,7 +229,7 @@ def load_spec(path: Union[str, os.PathLike]) -> Tuple[List[BenchmarkEntry], Dict
     if not isinstance(raw, list) or not raw:
         raise ValueError(f'{path}: the spec needs a non-empty list "entries" of dicts with "name" and "config".')
     entries = []
-    allowed = {'name', 'config', 'cfg_options', 'group', 'x'}
+    allowed = {'name', 'config', 'cfg_options', 'group', 'x', 'paired_with'}
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not {'name', 'config'} <= set(item) or set(item) - allowed:
             raise ValueError(f'{path}: entries[{i}] = {item!r} must be a dict with "name" and "config" and '
@@ -341,7 +351,8 @@ class _Study:
                     metrics: Optional[Dict[str, float]] = None) -> List[RunRecord]:
             return [RunRecord(name=entry.name, seed=seed, checkpoint=k, status=status, work_dir=str(run_dir),
                               config=entry.config, group=entry.group, x=entry.x, cfg_options=options,
-                              metrics=dict(metrics or {}), message=message) for k in kinds]
+                              metrics=dict(metrics or {}), message=message, paired_with=list(entry.paired_with))
+                    for k in kinds]
 
         fresh = not run_dir.exists()
         if not fresh:
@@ -421,7 +432,7 @@ class _Study:
                   option_args: List[str]) -> List[str]:
         """The ``tools/test.py`` command for one checkpoint kind."""
         return [self.python, str(self.tools_dir / 'test.py'), entry.config, checkpoint, '--work-dir',
-                str(run_dir / f'test_{kind}'), *self.test_args,
+                str(run_dir / f'test_{kind}'), '--dump', str(predictions_path(run_dir, kind)), *self.test_args,
                 *(['--cfg-options', *option_args] if option_args else [])]
 
     def _test(self, entry: BenchmarkEntry, run_dir: Path, kind: str, trained: Dict[str, Any],
@@ -454,6 +465,63 @@ class _Study:
             return records('failed', str(err), kinds=[kind])
         _write_json(state / f'result_{kind}.json', dict(metrics=metrics, checkpoint=checkpoint, source=str(source)))
         return records('done', kinds=[kind], metrics=metrics)
+
+
+def predictions_path(run_dir: Union[str, os.PathLike], kind: str) -> Path:
+    """Where the test of checkpoint ``kind`` of a run dumps its per-clip predictions."""
+    return Path(run_dir) / f'test_{kind}' / 'predictions.pkl'
+
+
+def paired_table(records: Sequence[RunRecord], num_samples: int = 10000) -> str:
+    """Markdown table of every row's paired top-1 difference to its ``paired_with`` row.
+
+    For each (row, checkpoint kind), the seeds both rows finished are compared on the same test clips: the
+    difference per seed and over all of them, with a 95 % bootstrap interval over clips and seeds.
+
+    Args:
+        records: From :func:`run_study` (with the runs' prediction dumps on disk).
+        num_samples: Bootstrap samples.
+
+    Returns:
+        The table, or an empty string when no row names a ``paired_with``.
+    """
+    done = {(r.name, r.seed, r.checkpoint): r for r in records if r.status == 'done'}
+    lines = []
+    for (name, kind), runs in _groups(records).items():
+        for base in runs[0].paired_with:
+            pairs = [(done[(name, r.seed, kind)], done[(base, r.seed, kind)]) for r in runs
+                     if (name, r.seed, kind) in done and (base, r.seed, kind) in done]
+            if pairs:
+                lines.append(_paired_row(name, base, kind, pairs, num_samples))
+    if not lines:
+        return ''
+    header = ['| row | paired with | checkpoint | seeds | top-1 difference per seed (points) | mean | '
+              '95 % interval (clips and seeds) | test clips |', '|---|---|---|---|---|---|---|---|']
+    return '\n'.join(header + lines) + '\n'
+
+
+def _paired_row(name: str, base: str, kind: str, pairs: Sequence[Tuple[RunRecord, RunRecord]],
+                num_samples: int) -> str:
+    """One line of :func:`paired_table`: ``pairs`` are (run, baseline run) of the same seed."""
+    outcomes = []
+    for run, ref in pairs:
+        (pred_r, gt_r), (pred_b, gt_b) = (read_predictions(predictions_path(x.work_dir, kind)) for x in (run, ref))
+        if not np.array_equal(gt_r, gt_b):
+            raise BenchmarkError(f'{name} and {base} (seed {run.seed}) were not tested on the same clips.')
+        outcomes.append((pred_b == gt_b, pred_r == gt_r))
+    res = paired_bootstrap([o[0] for o in outcomes], [o[1] for o in outcomes], num_samples=num_samples)
+    per_seed = ' / '.join(f'{100 * (b.mean() - a.mean()):+.2f}' for a, b in outcomes)
+    seeds = '/'.join(str(run.seed) for run, _ in pairs)
+    return (f'| {name} | {base} | {kind} | {seeds} | {per_seed} | {100 * res.diff:+.2f} | '
+            f'[{100 * res.low:+.2f}, {100 * res.high:+.2f}] | {res.num_clips} |')
+
+
+def _groups(records: Sequence[RunRecord]) -> Dict[Tuple[str, str], List[RunRecord]]:
+    """Records grouped by (row name, checkpoint kind), in first-seen order."""
+    groups: Dict[Tuple[str, str], List[RunRecord]] = {}
+    for record in records:
+        groups.setdefault((record.name, record.checkpoint), []).append(record)
+    return groups
 
 
 def default_tools_dir() -> Path:
@@ -523,11 +591,8 @@ def summarize(records: Sequence[RunRecord], metrics: Sequence[str] = DEFAULT_MET
     Returns:
         One :class:`RowSummary` per (entry, checkpoint kind).
     """
-    groups: Dict[Tuple[str, str], List[RunRecord]] = {}
-    for record in records:
-        groups.setdefault((record.name, record.checkpoint), []).append(record)
     rows = []
-    for (name, kind), runs in groups.items():
+    for (name, kind), runs in _groups(records).items():
         finished = [r for r in runs if r.status == 'done']
         stats = {m: mean_std([r.metrics[m] for r in finished]) for m in metrics} if finished else {}
         rows.append(RowSummary(name=name, checkpoint=kind, n=len(finished),
@@ -599,7 +664,8 @@ def write_outputs(records: Sequence[RunRecord], rows: Sequence[RowSummary], pref
     prefix = Path(prefix)
     prefix.parent.mkdir(parents=True, exist_ok=True)
     paths = {ext: prefix.with_name(f'{prefix.name}.{ext}') for ext in ('md', 'json', 'csv')}
-    paths['md'].write_text(markdown_table(rows, records, metrics))
+    paired = paired_table(records)
+    paths['md'].write_text(markdown_table(rows, records, metrics) + (f'\n{paired}' if paired else ''))
     _write_json(paths['json'], dict(metrics=list(metrics), runs=[asdict(r) for r in records],
                                     rows=[asdict(r) for r in rows]))
     fields = ['name', 'group', 'x', 'seed', 'checkpoint', 'status', *metrics, 'config', 'cfg_options', 'work_dir',

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.fileio import load
 
 from mmavssl.apis.benchmark import read_test_metrics
 from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
-from mmavssl.evaluation.functional.paired import paired_bootstrap
+from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predictions
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 METRICS = ('acc/top1', 'acc/mean1')
@@ -245,21 +244,6 @@ class MainJob:
         (self.root / 'summary.md').write_text(table + '\n')
         self.echo('\n' + table)
         return summary
-
-
-def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndarray]:
-    """Predicted and true labels of a ``tools/test.py --dump`` file, in test-set order.
-
-    Args:
-        path: The ``.pkl`` written by mmengine's ``DumpResults``.
-
-    Returns:
-        (N,) predicted labels (arg-max of ``pred_score``) and (N,) ground-truth labels.
-    """
-    samples = load(str(path))
-    pred = np.array([int(np.argmax(np.asarray(s['pred_score']))) for s in samples])
-    gt = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
-    return pred, gt
 
 
 def compare_predictions(baseline: Union[str, os.PathLike], method: Union[str, os.PathLike],

@@ -276,3 +276,31 @@ def test_model_complexity_counts_the_configs_iteration_and_skips_checkpoints() -
     ref_semi = complexity(semi_model, 1, 5)  # batch 6 of LabeledUnlabeledSampler(mu=5)
     assert got_semi['GFLOPs/iter'] == pytest.approx(ref_semi['gflops_per_iter_semi'])
     assert got_semi['trainable params (M)'] == got_sup['trainable params (M)']  # the student only
+
+
+def test_paired_table_compares_rows_seed_by_seed_on_the_dumped_predictions(tmp_path):
+    import numpy as np
+    import torch
+    from mmengine.fileio import dump
+
+    from mmavssl.apis.benchmark import RunRecord, paired_table, predictions_path
+
+    gt = np.arange(8) % 4
+    records = []
+    for name, right in (('base', [0.25, 0.5]), ('method', [0.75, 0.75])):
+        for seed, frac in enumerate(right):
+            run_dir = tmp_path / name / f'seed{seed}'
+            pred = np.where(np.arange(8) < frac * 8, gt, (gt + 1) % 4)
+            samples = [dict(pred_score=torch.nn.functional.one_hot(torch.tensor(int(p)), 4).float(),
+                            gt_label=torch.tensor([int(g)])) for p, g in zip(pred, gt)]
+            predictions_path(run_dir, 'final').parent.mkdir(parents=True)
+            dump(samples, str(predictions_path(run_dir, 'final')))
+            records.append(RunRecord(name=name, seed=seed, checkpoint='final', status='done', work_dir=str(run_dir),
+                                     paired_with=['base'] if name == 'method' else []))
+    table = paired_table(records, num_samples=500)
+    row = next(line for line in table.splitlines() if line.startswith('| method '))
+    # seed 0: 6 - 2 of 8 clips right (+50 points), seed 1: 6 - 4 (+25); mean +37.5
+    assert '| method | base | final | 0/1 | +50.00 / +25.00 | +37.50 |' in row
+    low, high = (float(v) for v in row.split('[')[1].split(']')[0].split(','))
+    assert low <= 37.5 <= high and row.endswith('| 8 |')
+    assert paired_table(records[:2]) == ''

@@ -22,7 +22,7 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from mmengine.config import DictAction  # noqa: E402
 
 from mmavssl.apis.benchmark import (CHECKPOINT_KINDS, DEFAULT_FLOPS_FN, DEFAULT_METRICS,  # noqa: E402
-                                    BenchmarkEntry, entry_complexity, load_spec, markdown_table, run_study,
+                                    BenchmarkEntry, entry_complexity, load_spec, run_study,
                                     summarize, write_outputs)
 
 
@@ -89,7 +89,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     extra = entry_complexity(entries, args.flops, args.cfg_options) if args.flops else None
     rows = summarize(records, args.metrics, extra)
     paths = write_outputs(records, rows, args.out or Path(args.work_dir) / 'benchmark', args.metrics)
-    print(markdown_table(rows, records, args.metrics))
+    print(paths['md'].read_text())
     print('written: ' + ', '.join(str(p) for p in paths.values()))
     return int(any(r.status != 'done' for r in records))
 

@@ -4,9 +4,12 @@ Two runs that start from the same initialisation and see the same labelled clips
 their per-clip outcomes are paired. The interval resamples what varies between repetitions of the experiment:
 the test clips (always) and the seeds (when there are several), as a two-level bootstrap.
 """
-from typing import NamedTuple, Sequence, Union
+from typing import NamedTuple, Sequence, Tuple, Union
+
+import os
 
 import numpy as np
+from mmengine.fileio import load
 
 ArrayLike = Union[np.ndarray, Sequence]
 
@@ -95,3 +98,18 @@ def factor_labels(labels: ArrayLike, factor_sizes: Sequence[int]) -> np.ndarray:
         out.append(rest % size)
         rest = rest // size
     return np.stack(out[::-1], axis=-1)
+
+
+def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndarray]:
+    """Predicted and true labels of a ``tools/test.py --dump`` file, in test-set order.
+
+    Args:
+        path: The ``.pkl`` written by mmengine's ``DumpResults``.
+
+    Returns:
+        (N,) predicted labels (arg-max of ``pred_score``) and (N,) ground-truth labels.
+    """
+    samples = load(str(path))
+    pred = np.array([int(np.argmax(np.asarray(s['pred_score']))) for s in samples])
+    gt = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
+    return pred, gt

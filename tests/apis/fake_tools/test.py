@@ -1,7 +1,7 @@
 """Stand-in for tools/test.py in the benchmark tests: metrics from the fake checkpoint, in mmengine's layout.
 
 Writes ``<work-dir>/<ts>/<ts>.json`` with ``acc/top1 = acc + 0.01 * seed`` and ``acc/mean1 = acc/top1 - 0.05``
-(``acc`` and ``seed`` read from the checkpoint). ``testfail=1`` in ``--cfg-options`` exits 2 instead. Each call
+(``acc`` and ``seed`` read from the checkpoint); ``--dump`` is accepted and ignored. ``testfail=1`` in ``--cfg-options`` exits 2 instead. Each call
 appends ``test <checkpoint>`` to the file named by $FAKE_TOOLS_LOG.
 """
 import argparse
@@ -14,6 +14,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument('config')
 parser.add_argument('checkpoint')
 parser.add_argument('--work-dir', required=True)
+parser.add_argument('--dump')
 parser.add_argument('--cfg-options', nargs='+', default=[])
 args = parser.parse_args()
 opts = dict(kv.split('=', 1) for kv in args.cfg_options)
