@@ -149,3 +149,27 @@ def test_reuse_refuse_and_overwrite(tiny_set, tmp_path):
 def test_invalid_config_raises(bad):
     with pytest.raises(ValueError, match='SyntheticAVConfig'):
         SyntheticAVConfig(**{**TINY.__dict__, **bad})
+
+
+def test_source_preset_shares_no_class_factor_with_the_benchmark():
+    from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET
+    bench, source = SyntheticAVConfig(**BENCHMARK_PRESET), SyntheticAVConfig(**SOURCE_PRESET)
+    assert bench.classes == SyntheticAVConfig().classes and len(source.classes) == 15
+    assert not set(bench.class_shapes) & set(source.class_shapes)
+    assert not set(bench.class_timbres) & set(source.class_timbres)
+    clip = render_clip(source, ClipSpec('train', label=14, index=0))  # star_buzz
+    assert source.factors(14) == ('star', 'buzz')
+    assert {d['shape'] for d in clip.distractors} <= set(source.distractor_shapes) - {'star'}
+
+
+def test_named_factors_and_object_size_are_validated():
+    with pytest.raises(ValueError, match='num_shapes=3 but shapes names 2'):
+        SyntheticAVConfig(shapes=('ring', 'star'))
+    with pytest.raises(ValueError, match='distinct names'):
+        SyntheticAVConfig(num_timbres=2, timbres=('buzz', 'whistle'))
+    with pytest.raises(ValueError, match='object_size'):
+        SyntheticAVConfig(object_size=(0.2, 0.1))
+    big = SyntheticAVConfig(object_size=(0.16, 0.16), num_distractors=0)
+    box = render_clip(big, ClipSpec('train', 0, 0)).source_boxes[0]
+    # at rest (no flash in frame 0 unless an event starts there) the box is 2 * 0.16 * 112 wide, or swollen
+    assert 2 * 0.16 * 112 - 1 <= box[2] - box[0] <= 2 * 0.16 * 112 * 1.35 + 1 or box[0] == 0 or box[2] == 112
