@@ -8,7 +8,7 @@ from mmavssl.apis import MainJobConfig, run_main_job
 def parse_args() -> argparse.Namespace:
     """Parse the command line (every option defaults to the README's job)."""
     defaults = MainJobConfig()
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, allow_abbrev=False)
     parser.add_argument('--data-root', default=defaults.data_root, help='synthetic dataset folder')
     parser.add_argument('--work-dir', default=defaults.work_dir, help='root of all work dirs of the job')
     parser.add_argument('--localizer-config', default=defaults.localizer_config)

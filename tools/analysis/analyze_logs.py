@@ -75,7 +75,7 @@ def markdown(summaries: Dict[str, Dict[str, float]], keys: Sequence[str]) -> str
 
 def main(argv: Optional[List[str]] = None) -> str:
     """Print (and return) the table for the work dirs on the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument('work_dirs', nargs='+', type=Path, help='tools/train.py work dirs')
     parser.add_argument('--keys', nargs='*', default=[], help='scalars to average (e.g. mask_ratio pseudo_acc)')
     parser.add_argument('--last', type=int, default=50, help='logged iterations averaged for --keys')

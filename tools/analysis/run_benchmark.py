@@ -28,7 +28,7 @@ from mmavssl.apis.benchmark import (CHECKPOINT_KINDS, DEFAULT_FLOPS_FN, DEFAULT_
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument('configs', nargs='*', help='config files (row name: the file name without .py)')
     parser.add_argument('--spec', help='study spec (.py/.yaml/.json) with "entries" (and optional "seeds", '
                                        '"cfg_options"); see docs/benchmark.md')
