@@ -19,13 +19,16 @@ def draw_caption(image: np.ndarray, text: str, origin: Optional[Sequence[int]] =
         image: (H, W, 3) uint8.
         text: One line.
         origin: (x, y) of the text's baseline start; default the top-left corner.
-        scale: OpenCV font scale; default proportional to the image width (0.5 at 320 pixels).
+        scale: OpenCV font scale; default proportional to the image width (0.5 at 320 pixels), smaller when
+            the text would not fit.
 
     Returns:
         (H, W, 3) uint8 copy with the text.
     """
     out = np.ascontiguousarray(image).copy()
-    scale = scale or max(image.shape[1] / 640, 0.3)
+    if scale is None:
+        width = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 1)[0][0]
+        scale = min(max(image.shape[1] / 640, 0.3), (image.shape[1] - 8) / max(width, 1))
     thickness = max(int(round(scale * 2)), 1)
     height = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)[0][1]
     x, y = origin if origin is not None else (4, 4 + height)
