@@ -1,8 +1,9 @@
 """The README's main job: generate the synthetic dataset, train the localizer, train and test the supervised
 baseline and the ASL-guided semi-supervised model, and print both top-1 accuracies."""
 import argparse
+from pathlib import Path
 
-from mmavssl.apis import MainJobConfig, run_main_job
+from mmavssl.studies import MainJobConfig, run_main_job
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,7 +24,8 @@ def main() -> None:
     args = parse_args()
     run_main_job(MainJobConfig(data_root=args.data_root, work_dir=args.work_dir,
                                localizer_config=args.localizer_config, supervised_config=args.supervised_config,
-                               semi_config=args.semi_config, seed=args.seed))
+                               semi_config=args.semi_config, seed=args.seed),
+                 Path(__file__).resolve().parents[1])
 
 
 if __name__ == '__main__':

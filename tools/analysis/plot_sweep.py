@@ -13,7 +13,7 @@ from typing import List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mmavssl.apis.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points  # noqa: E402
+from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

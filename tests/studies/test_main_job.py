@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from mmavssl.apis import MainJobConfig, format_summary, run_main_job
+from mmavssl.studies import MainJobConfig, format_summary, run_main_job
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import DATA_DIR, TOY_CONFIG  # noqa: E402
+from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG  # noqa: E402
 
 TINY_DATA = dict(num_shapes=2, num_timbres=1, train_per_class=2, val_per_class=1, test_per_class=1, width=32,
                  height=32, fps=8, duration=1.0, shots=(1,))
@@ -23,7 +23,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
                         synthetic=TINY_DATA, localizer_options=[], semi_options=[])
     lines = []
-    summary = run_main_job(cfg, echo=lines.append)
+    summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
 
     assert (tmp_path / 'data' / 'manifest.json').is_file()
     loc_ckpt = summary['localizer']['checkpoint']
@@ -41,7 +41,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
 
     # a rerun reuses every finished step and trains nothing
     rerun = []
-    assert run_main_job(cfg, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
+    assert run_main_job(cfg, REPO_ROOT, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
     assert sum('finished earlier' in line for line in rerun) == 4
     assert not any('tools/train.py' in line for line in rerun)
 
