@@ -2,14 +2,15 @@
 train the localizer, train and test the supervised baseline and the ASL-guided semi-supervised model, and print
 both top-1 accuracies with their paired difference and its 95 % interval."""
 import argparse
+from pathlib import Path
 
-from mmavssl.apis import MainJobConfig, run_main_job
+from mmavssl.studies import MainJobConfig, run_main_job
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line (every option defaults to the README's job)."""
     defaults = MainJobConfig()
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, allow_abbrev=False)
     parser.add_argument('--data-root', default=defaults.data_root, help='synthetic benchmark folder')
     parser.add_argument('--source-root', default=defaults.source_root, help='pretraining source set folder')
     parser.add_argument('--work-dir', default=defaults.work_dir, help='root of all work dirs of the job')
@@ -25,7 +26,8 @@ def main() -> None:
     args = parse_args()
     run_main_job(MainJobConfig(data_root=args.data_root, source_root=args.source_root, work_dir=args.work_dir,
                                localizer_config=args.localizer_config, supervised_config=args.supervised_config,
-                               semi_config=args.semi_config, seed=args.seed))
+                               semi_config=args.semi_config, seed=args.seed),
+                 Path(__file__).resolve().parents[1])
 
 
 if __name__ == '__main__':

@@ -1,23 +1,30 @@
 """Test a checkpoint with an mmavssl config (mmaction2's flags)."""
 import argparse
 import os
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmavssl.engine import default_work_dir, finish_distributed, prepare_launcher
+from mmavssl.engine import (default_work_dir, enable_tensorboard, enable_visualization, finish_distributed,
+                            prepare_launcher)
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Test (and evaluate) an mmavssl model')
+    parser = argparse.ArgumentParser(description='Test (and evaluate) an mmavssl model', allow_abbrev=False)
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the directory to save the evaluation metrics')
     parser.add_argument('--dump', type=str, help='dump predictions to a pickle file for offline evaluation')
-    parser.add_argument('--show-dir', help='not supported yet for audio-visual inputs (kept for mmaction2 parity)')
+    parser.add_argument('--show-dir', help='write one image per test sample (middle frame of each clip, fbank, '
+                        'ground truth, top-k) to this new or empty folder')
+    parser.add_argument('--show', action='store_true', help='show each test sample in a window (needs a display)')
+    parser.add_argument('--interval', type=int, default=1, help='with --show-dir/--show: draw every n-th sample')
+    parser.add_argument('--tensorboard', action='store_true',
+                        help='also log to TensorBoard (needs requirements/optional.txt)')
     parser.add_argument('--trust-checkpoint', action='store_true',
                         help='allow full unpickling of the checkpoint (only for files you trust)')
     parser.add_argument('--allow-partial-checkpoint', action='store_true',
@@ -27,11 +34,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
-    if args.show_dir is not None:
-        # mmaction2's VisualizationHook indexes data_batch['inputs'] as (C, T, H, W) video tensors; mmavssl's
-        # inputs are dicts of frames and fbanks, so it would crash after the checkpoint has been evaluated.
-        parser.error('--show-dir is not supported yet: mmaction2\'s VisualizationHook cannot draw mmavssl\'s '
-                     'audio-visual inputs. Use --dump PATH.pkl to save the predictions instead.')
+    if args.show and sys.platform.startswith('linux') and not (os.environ.get('DISPLAY')
+                                                               or os.environ.get('WAYLAND_DISPLAY')):
+        parser.error('--show needs a display (DISPLAY is not set); use --show-dir DIR to write the images')
+    if args.show_dir and os.path.isdir(args.show_dir) and os.listdir(args.show_dir):
+        parser.error(f'--show-dir {args.show_dir} is not empty; choose an empty or new folder')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -46,6 +53,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     cfg.load_from = args.checkpoint
     if args.allow_partial_checkpoint:
         cfg.merge_from_dict({'default_hooks.checkpoint_coverage.allow_partial': True})
+    if args.show_dir or args.show:
+        enable_visualization(cfg, args.show_dir, args.show, args.interval)
+    if args.tensorboard:
+        enable_tensorboard(cfg)
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(f'--dump must name a .pkl or .pickle file, got {args.dump}')

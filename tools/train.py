@@ -5,14 +5,14 @@ import os
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmavssl.engine import default_work_dir, enable_amp, finish_distributed, prepare_launcher
+from mmavssl.engine import default_work_dir, enable_amp, enable_tensorboard, finish_distributed, prepare_launcher
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Train an mmavssl model')
+    parser = argparse.ArgumentParser(description='Train an mmavssl model', allow_abbrev=False)
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
@@ -29,6 +29,9 @@ def parse_args() -> argparse.Namespace:
                         help='allow full unpickling of this checkpoint, a path or URL (only for files you trust)')
     parser.add_argument('--allow-partial-checkpoint', action='store_true',
                         help='load a checkpoint even if it leaves model parameters at their random initialisation')
+    parser.add_argument('--tensorboard', action='store_true',
+                        help='also log to TensorBoard under <work-dir>/<timestamp>/vis_data (needs '
+                        'requirements/optional.txt)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_cfg.max_iters=100')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
@@ -45,6 +48,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     default_work_dir(cfg, args.config, args.work_dir)
     if args.amp:
         enable_amp(cfg)
+    if args.tensorboard:
+        enable_tensorboard(cfg)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

@@ -1,4 +1,5 @@
-"""Config adjustments shared by ``tools/train.py`` and ``tools/test.py`` (kept here so Python users get them).
+"""Config adjustments shared by ``tools/train.py`` and ``tools/test.py`` (kept here so Python users get them):
+launchers, AMP, the default work dir, TensorBoard and test-sample drawing.
 
 The two non-obvious ones exist because mmengine 0.10.7 assumes a GPU when a launcher is set:
 ``_init_dist_pytorch`` calls ``torch.cuda.set_device`` before creating the process group, and
@@ -7,6 +8,7 @@ The two non-obvious ones exist because mmengine 0.10.7 assumes a GPU when a laun
 wrapper without device ids. GPU runs are untouched.
 """
 import gc
+import importlib.util
 import os
 from typing import Optional
 
@@ -96,4 +98,56 @@ def default_work_dir(cfg: Config, config_path: str, work_dir: Optional[str]) -> 
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = os.path.join('work_dirs', os.path.splitext(os.path.basename(config_path))[0])
+    return cfg
+
+
+def _visualizer_cfg(cfg: Config) -> dict:
+    """The config's visualizer as a plain dict with a list of backends (LocalVisBackend when it has none)."""
+    visualizer = dict(cfg.get('visualizer') or dict(type='Visualizer'))
+    visualizer['vis_backends'] = list(visualizer.get('vis_backends') or [dict(type='LocalVisBackend')])
+    return visualizer
+
+
+def enable_tensorboard(cfg: Config) -> Config:
+    """Add mmengine's ``TensorboardVisBackend`` to the visualizer: scalars (losses, lr, accuracies,
+    ``mask_ratio``, ``pseudo_acc``) then also go to ``<work_dir>/<timestamp>/vis_data/`` as TensorBoard events.
+
+    Args:
+        cfg: The experiment config (modified in place).
+
+    Returns:
+        The same config.
+
+    Raises:
+        ImportError: The ``tensorboard`` package is not installed (``requirements/optional.txt``).
+    """
+    if importlib.util.find_spec('tensorboard') is None:
+        raise ImportError('--tensorboard needs the tensorboard package: pip install -r requirements/optional.txt '
+                          '(or pip install tensorboard)')
+    visualizer = _visualizer_cfg(cfg)
+    if not any(backend.get('type') == 'TensorboardVisBackend' for backend in visualizer['vis_backends']):
+        visualizer['vis_backends'].append(dict(type='TensorboardVisBackend'))
+    cfg.visualizer = visualizer
+    return cfg
+
+
+def enable_visualization(cfg: Config, show_dir: Optional[str] = None, show: bool = False,
+                         interval: int = 1) -> Config:
+    """Draw test samples: the ``AVVisualizer`` (keeping the config's backends) and an enabled
+    ``AVVisualizationHook`` in ``default_hooks.visualization``.
+
+    Args:
+        cfg: The experiment config (modified in place).
+        show_dir: Folder of one PNG per drawn sample (must be empty or new); None: the visualizer's backends.
+        show: Show every image in a window.
+        interval: Draw every ``interval``-th sample.
+
+    Returns:
+        The same config.
+    """
+    cfg.visualizer = dict(_visualizer_cfg(cfg), type='AVVisualizer')
+    hooks = dict(cfg.get('default_hooks') or {})
+    hooks['visualization'] = dict(type='AVVisualizationHook', enable=True, out_dir=show_dir, show=show,
+                                  interval=interval)
+    cfg.default_hooks = hooks
     return cfg

@@ -85,3 +85,69 @@ def toy_runner(work_dir: os.PathLike, options: Optional[dict] = None, config: os
 def runner_log(runner: Runner) -> str:
     """Return the text of the log file a Runner wrote so far."""
     return (Path(runner.log_dir) / f'{runner.timestamp}.log').read_text()
+
+
+def tiny_synthetic_set(root: os.PathLike) -> Path:
+    """Generate a synthetic set with the 6 classes of ``configs/synthetic/`` and 4 clips each, 32^2 pixels.
+
+    Args:
+        root: Dataset folder (created; an identical finished set there is reused).
+
+    Returns:
+        ``root`` as a Path (2 training clips per class, 1 labeled; 1 validation and 1 test clip per class).
+    """
+    from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+
+    generate_dataset(str(root), SyntheticAVConfig(train_per_class=2, val_per_class=1, test_per_class=1, width=32,
+                                                  height=32, shots=(1,), num_distractors=1))
+    return Path(root)
+
+
+def _relocate(node, root: str):
+    """Copy of a config node with the ``data/synthetic_av/`` prefix of every string replaced by ``root``."""
+    if isinstance(node, dict):
+        return type(node)({k: _relocate(v, root) for k, v in node.items()})
+    if isinstance(node, (list, tuple)):
+        return type(node)(_relocate(v, root) for v in node)
+    if isinstance(node, str) and node.startswith('data/synthetic_av/'):
+        return root + node[len('data/synthetic_av/'):]
+    return node
+
+
+def synthetic_config(config: os.PathLike, root: os.PathLike, work_dir: Optional[os.PathLike] = None,
+                     max_iters: int = 2) -> Config:
+    """A ``configs/synthetic/`` config on the set at ``root``: no workers, ``max_iters`` training iterations,
+    no validation, one checkpoint at the end.
+
+    Args:
+        config: Config file.
+        root: Folder of :func:`tiny_synthetic_set`.
+        work_dir: Work directory (set when given).
+        max_iters: Training iterations.
+
+    Returns:
+        The config (dump it to use it from a command line).
+    """
+    cfg = Config.fromfile(str(config))
+    cfg = Config(_relocate(cfg.to_dict(), str(root).rstrip('/') + '/'), filename=str(config))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[key].update(num_workers=0, persistent_workers=False)
+    cfg.train_cfg.update(max_iters=max_iters, val_interval=max_iters + 1)
+    cfg.default_hooks.checkpoint.update(interval=max_iters, save_best=None)
+    cfg.log_level = 'WARNING'
+    cfg.experiment_name = f'tiny_{uuid.uuid4().hex}'
+    if work_dir is not None:
+        cfg.work_dir = str(work_dir)
+    return cfg
+
+
+def train_tiny(cfg: Config) -> Path:
+    """Train a :func:`synthetic_config` config with mmengine's Runner (``cfg.work_dir`` must be set).
+
+    Returns:
+        The checkpoint of the last iteration.
+    """
+    torch.set_num_threads(1)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return Path(cfg.work_dir) / f'iter_{cfg.train_cfg.max_iters}.pth'

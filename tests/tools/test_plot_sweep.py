@@ -5,7 +5,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
 from toolbox_testing import REPO_ROOT, run_python  # noqa: E402
 
-from mmavssl.apis.benchmark import RunRecord, summarize, write_outputs  # noqa: E402
+from mmavssl.studies.benchmark import RunRecord, summarize, write_outputs  # noqa: E402
 
 TOOL = 'tools/analysis/plot_sweep.py'
 

@@ -13,7 +13,7 @@ from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, subprocess_env  #
 
 pytestmark = pytest.mark.slow
 TOOL = 'tools/analysis/run_benchmark.py'
-FAKE_TOOLS = Path(__file__).resolve().parents[1] / 'apis' / 'fake_tools'
+FAKE_TOOLS = Path(__file__).resolve().parents[1] / 'studies' / 'fake_tools'
 
 
 @pytest.fixture(scope='module')

@@ -99,7 +99,7 @@ def measure(video: str, samples: int, workers: int, **pipe_kwargs) -> float:
 
 def main() -> None:
     """Parse arguments, run both decode modes, print figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument('--video', help='a video file (default: generated UCF-101-like clip)')
     parser.add_argument('--samples', type=int, default=20)
     parser.add_argument('--workers', type=int, default=0, help='DataLoader workers (0 = main process)')

@@ -23,7 +23,7 @@ from mmavssl.models.utils.flops import complexity  # noqa: E402
 
 def parse_args() -> argparse.Namespace:
     """Command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument('config', help='config file with a `model` dict')
     parser.add_argument('--batch-size', type=int, default=None,
                         help='labeled clips per iteration (default: train_dataloader.batch_size, else 1)')

@@ -26,7 +26,7 @@ from mmavssl.registry import TRANSFORMS
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Visualise FNAC sound-source localisation maps')
+    parser = argparse.ArgumentParser(description='Visualise FNAC sound-source localisation maps', allow_abbrev=False)
     parser.add_argument('videos', nargs='+', help='video files with an audio stream')
     parser.add_argument('--out-dir', required=True, help='folder for the PNG files (created if missing)')
     parser.add_argument('--config', help='config whose `model` is an FNACLocalizer (default: FNAC defaults)')

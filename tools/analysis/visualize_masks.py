@@ -27,7 +27,7 @@ DEFAULT_MODEL_CONFIG = os.path.join(os.path.dirname(__file__), '../../configs/_b
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Fig. 3: TubeToken vs ASL-guided token masks')
+    parser = argparse.ArgumentParser(description='Fig. 3: TubeToken vs ASL-guided token masks', allow_abbrev=False)
     parser.add_argument('video', nargs='?', help='video of clip A (or use --ann-file/--index)')
     parser.add_argument('--ann-file', help='list file (`path label` lines) to take the video from')
     parser.add_argument('--index', type=int, default=0, help='0-based line of --ann-file')

@@ -28,7 +28,7 @@ from mmavssl.utils import trust_checkpoint  # noqa: E402
 
 def parse_args() -> argparse.Namespace:
     """Command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument('source', choices=sorted(CONVERTERS), help='layout of the input checkpoint')
     parser.add_argument('src', help='downloaded checkpoint (.pth, .pt, .bin or .safetensors)')
     parser.add_argument('dst', help='output file (never overwritten)')

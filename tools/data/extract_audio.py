@@ -95,7 +95,7 @@ def find_videos(video_root: Path, list_file: str | None, exts: Sequence[str]) ->
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument('video_root')
     p.add_argument('out_root')
     p.add_argument('--list', help='"path label" list of videos relative to VIDEO_ROOT (default: all videos)')

@@ -27,7 +27,7 @@ from mmavssl.datasets.splits import (class_counts, draw_labeled_split, read_clas
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     sub = p.add_subparsers(dest='cmd', required=True)
     d = sub.add_parser('draw', help='draw labeled/unlabeled splits from a full training list')
     d.add_argument('list', help='training list, "path label" lines')

@@ -1,13 +1,13 @@
 """Audio-visual transforms (registered in ``TRANSFORMS``)."""
 from .audio import AudioFbank, SpecAugment
 from .formatting import PackAVInputs
-from .loading import AVDecode, AVInit
+from .loading import ArrayVideoReader, AVDecode, AVInit
 from .localization import (FNACSpectrogram, LoadSourceBoxes, LocAudioDecode, LocAudioWindow,
                            load_av_sample)
 from .rand_augment import ClipRandAugment
 from .temporal_warp import TemporalWarp, warp_index
 from .wrappers import MultiBranchAV
 
-__all__ = ['AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
+__all__ = ['ArrayVideoReader', 'AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
            'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow', 'load_av_sample',
            'LocAudioDecode', 'LoadSourceBoxes']

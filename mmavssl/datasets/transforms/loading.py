@@ -5,6 +5,10 @@ timestamps are unusable for AVI files). A clip with frame indices ``inds`` cover
 ``[min(inds) / fps, (max(inds) + 1) / fps)``; its waveform is the audio of exactly that span, read at its
 presentation time (audio pts minus video start pts), averaged over channels and resampled with
 ``torchaudio.functional.resample`` (no delay, so sample ``j`` is at time ``j / sample_rate`` exactly).
+
+Pre-decoded input (``mmavssl.apis.inference_recognizer`` with arrays): ``results['video_reader']`` set to an
+:class:`ArrayVideoReader` before ``AVInit``, and ``results['audio_array']`` ((C, S) float32, or None for no audio)
+with ``results['audio_array_rate']``; sample 0 of the array is at the time of frame 0.
 """
 import os.path as osp
 from typing import List, Optional, Tuple
@@ -37,11 +41,55 @@ def _open_video(path: str, num_threads: int) -> decord.VideoReader:
     return reader
 
 
+class ArrayVideoReader:
+    """The part of decord's ``VideoReader`` the transforms use, over frames already in memory.
+
+    Args:
+        frames: (N, H, W, 3) RGB uint8 frames.
+        fps: Frame rate.
+
+    Raises:
+        ValueError: frames of the wrong shape or type, no frames, or ``fps <= 0``.
+    """
+
+    def __init__(self, frames: np.ndarray, fps: float) -> None:
+        frames = np.asarray(frames)
+        if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or len(frames) == 0:
+            raise ValueError(f'pre-decoded frames must be a non-empty (N, H, W, 3) uint8 RGB array, got '
+                             f'{frames.shape} {frames.dtype}')
+        if fps <= 0:
+            raise ValueError(f'pre-decoded frames need a positive fps, got {fps}')
+        self.frames = frames
+        self.fps = float(fps)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def get_avg_fps(self) -> float:
+        """The frame rate, as decord's reader reports it."""
+        return self.fps
+
+    def get_batch(self, indices: np.ndarray) -> '_Batch':
+        """Frames at ``indices`` in an object with decord's ``asnumpy()``."""
+        return _Batch(self.frames[np.asarray(indices)])
+
+
+class _Batch:
+    """decord's NDArray surface (``asnumpy``) over a numpy array."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    def asnumpy(self) -> np.ndarray:
+        return self.array
+
+
 @TRANSFORMS.register_module()
 class AVInit(BaseTransform):
     """Open a video with decord and record its length and frame rate.
 
-    Required keys: ``filename``. Added keys: ``video_reader``, ``total_frames``, ``avg_fps``.
+    Required keys: ``filename``, unless ``video_reader`` is already set (pre-decoded frames,
+    :class:`ArrayVideoReader`). Added keys: ``video_reader``, ``total_frames``, ``avg_fps``.
 
     Args:
         num_threads: decord decoding threads per reader.
@@ -62,7 +110,7 @@ class AVInit(BaseTransform):
         Returns:
             ``results`` with the reader and its metadata.
         """
-        reader = _open_video(results['filename'], self.num_threads)
+        reader = results.get('video_reader') or _open_video(results['filename'], self.num_threads)
         results['video_reader'] = reader
         results['total_frames'] = len(reader)
         results['avg_fps'] = float(reader.get_avg_fps())
@@ -133,6 +181,39 @@ def read_audio(path: str, t_start: float, t_end: float, mono: bool = True,
     return (waveform.mean(0, keepdims=True) if mono else waveform), rate, start
 
 
+def read_source_audio(results: dict, t_start: float, t_end: float,
+                      mono: bool = True) -> Tuple[Optional[np.ndarray], int, float]:
+    """:func:`read_audio` of a sample's audio source: the pre-decoded array, ``audio_path`` or the video.
+
+    Args:
+        results: Pipeline results with ``audio_array`` (+ ``audio_array_rate``), ``audio_path`` or
+            ``filename``.
+        t_start: Span start in seconds on the video time axis.
+        t_end: Span end in seconds.
+        mono: Average the channels.
+
+    Returns:
+        As :func:`read_audio`; a pre-decoded array is returned whole (it starts at 0 s).
+
+    Raises:
+        BadVideoError: missing pre-extracted audio file, or an unreadable file.
+    """
+    if 'audio_array' in results:
+        array = results['audio_array']
+        if array is None:
+            return None, 0, 0.0
+        array = np.asarray(array, np.float32)
+        array = array[None] if array.ndim == 1 else array
+        return (array.mean(0, keepdims=True) if mono else array), int(results['audio_array_rate']), 0.0
+    if results.get('audio_path'):
+        if not osp.isfile(results['audio_path']):
+            raise BadVideoError(results['audio_path'], 'pre-extracted audio not found; run '
+                                'tools/data/extract_audio.py or drop the audio prefix from data_prefix')
+        # A pre-extracted file starts at the video's first frame, so its own clock is the time axis.
+        return read_audio(results['audio_path'], t_start, t_end, mono, 0.0)
+    return read_audio(results['filename'], t_start, t_end, mono)
+
+
 def slice_span(waveform: np.ndarray, start: float, t_start: float, t_end: float,
                sample_rate: int) -> np.ndarray:
     """Cut ``[t_start, t_end)`` out of a waveform that starts at ``start`` seconds, zero-padding gaps.
@@ -200,7 +281,7 @@ class AVDecode(BaseTransform):
             ``results`` with frames, per-clip waveforms and spans.
         """
         reader = results.pop('video_reader')
-        path = results['filename']
+        path = results.get('filename', 'pre-decoded frames')
         inds = np.asarray(results['frame_inds']).reshape(-1).astype(np.int64)
         try:
             frames = reader.get_batch(inds).asnumpy()
@@ -224,13 +305,9 @@ class AVDecode(BaseTransform):
 
     def _audio(self, results: dict, spans: np.ndarray) -> Tuple[np.ndarray, bool]:
         """Read, resample and cut the audio of every clip span; apply the missing-audio policy."""
-        source = results.get('audio_path') or results['filename']
-        if results.get('audio_path') and not osp.isfile(source):
-            raise BadVideoError(source, 'pre-extracted audio not found; run tools/data/extract_audio.py or '
-                                        'drop the audio prefix from data_prefix')
-        origin = 0.0 if results.get('audio_path') else None
-        waveform, rate, start = read_audio(source, float(spans[:, 0].min()), float(spans[:, 1].max()),
-                                           self.mono, origin)
+        source = results.get('audio_path') or results.get('filename', 'pre-decoded audio')
+        waveform, rate, start = read_source_audio(results, float(spans[:, 0].min()), float(spans[:, 1].max()),
+                                                  self.mono)
         channels = 1 if self.mono or waveform is None else waveform.shape[0]
         if waveform is None:
             if self.missing_audio != 'zeros':

@@ -19,7 +19,7 @@ from mmcv.transforms import BaseTransform
 from scipy import signal
 
 from mmavssl.registry import TRANSFORMS
-from .loading import read_audio
+from .loading import read_source_audio
 
 
 def _fit_length(wave: np.ndarray, length: int) -> np.ndarray:
@@ -229,9 +229,7 @@ class LocAudioDecode(BaseTransform):
         fps = float(results['avg_fps'])
         t_start = max(float(inds.min()) / fps - self.window, 0.0)
         t_end = (float(inds.max()) + 1) / fps + self.window
-        source = results.get('audio_path') or results['filename']
-        waveform, src_rate, start = read_audio(source, t_start, t_end, True, 0.0 if results.get('audio_path')
-                                               else None)
+        waveform, src_rate, start = read_source_audio(results, t_start, t_end)
         if waveform is None or waveform.shape[1] == 0:
             audio, start, valid = np.zeros(int(round((t_end - t_start) * rate)), np.float32), t_start, False
         else:

@@ -6,6 +6,7 @@ from .ema_teacher import EMATeacherHook
 from .missing_audio import MissingAudioHook
 from .nonfinite_guard import NonFiniteGuardHook
 from .rng_state import RNGStateHook
+from .visualization import AVVisualizationHook
 
-__all__ = ['AtomicCheckpointHook', 'CheckpointCoverageHook', 'DataModelCheckHook', 'EMATeacherHook', 'MissingAudioHook',
-           'NonFiniteGuardHook', 'RNGStateHook']
+__all__ = ['AtomicCheckpointHook', 'AVVisualizationHook', 'CheckpointCoverageHook', 'DataModelCheckHook',
+           'EMATeacherHook', 'MissingAudioHook', 'NonFiniteGuardHook', 'RNGStateHook']

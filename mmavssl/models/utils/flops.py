@@ -72,15 +72,15 @@ def build_meta_model(model_cfg: dict) -> nn.Module:
         The model with meta parameters.
     """
     with torch.device('meta'):
-        return MODELS.build(_without_checkpoints(model_cfg))
+        return MODELS.build(without_checkpoints(model_cfg))
 
 
-def _without_checkpoints(cfg: Any) -> Any:
+def without_checkpoints(cfg: Any) -> Any:
     """Copy of a (nested) config with every ``checkpoint`` value set to None."""
     if isinstance(cfg, dict):
-        return {k: None if k == 'checkpoint' else _without_checkpoints(v) for k, v in cfg.items()}
+        return {k: None if k == 'checkpoint' else without_checkpoints(v) for k, v in cfg.items()}
     if isinstance(cfg, (list, tuple)):
-        return type(cfg)(_without_checkpoints(v) for v in cfg)
+        return type(cfg)(without_checkpoints(v) for v in cfg)
     return cfg
 
 

@@ -64,7 +64,7 @@ def read_kinetics_csv(path: str | Path) -> list[tuple[str, str]]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument('--train-csv', required=True)
     p.add_argument('--train-videos', required=True)
     p.add_argument('--val-csv', required=True)

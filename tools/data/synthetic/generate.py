@@ -26,7 +26,7 @@ from mmavssl.datasets.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, g
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line (defaults are :class:`SyntheticAVConfig`'s)."""
     d = SyntheticAVConfig()
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument('root', help='dataset folder to create')
     p.add_argument('--num-shapes', type=int, default=d.num_shapes, help='object factor (2..4)')
     p.add_argument('--num-timbres', type=int, default=d.num_timbres, help='sound factor (1..4)')

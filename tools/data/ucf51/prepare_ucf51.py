@@ -65,7 +65,7 @@ def check_class_index(names: Sequence[str], path: Path) -> None:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument('--annotations', required=True, help='folder with classInd.txt, trainlist0X/testlist0X.txt')
     p.add_argument('--videos', required=True, help='UCF-101 videos folder (<Class>/v_*.avi)')
     p.add_argument('--out-dir', required=True)

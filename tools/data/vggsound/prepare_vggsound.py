@@ -60,7 +60,7 @@ def read_vggsound_csv(path: str | Path) -> list[tuple[str, str, str]]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument('--csv', required=True, help='vggsound.csv')
     p.add_argument('--videos', required=True, help='folder with <ytid>_<start:06d>.mp4')
     p.add_argument('--out-dir', required=True)

@@ -1,4 +1,4 @@
-"""mmavssl.apis.benchmark: option formatting, statistics, specs, and studies driven through stand-in tools.
+"""mmavssl.studies.benchmark: option formatting, statistics, specs, and studies driven through stand-in tools.
 
 The stand-ins in ``fake_tools/`` follow tools/train.py's and tools/test.py's command lines and output layout but
 take milliseconds and give known accuracies (``acc + 0.01 * seed``), so the bookkeeping (skip, resume, restart,
@@ -11,7 +11,7 @@ from typing import Dict, List
 
 import pytest
 
-from mmavssl.apis.benchmark import (BenchmarkEntry, RunRecord, entry_complexity, format_cfg_options, load_records,
+from mmavssl.studies.benchmark import (BenchmarkEntry, RunRecord, entry_complexity, format_cfg_options, load_records,
                                     load_spec, markdown_table, mean_std, read_test_metrics, run_study, summarize,
                                     write_outputs)
 
@@ -259,7 +259,7 @@ def test_model_complexity_counts_the_configs_iteration_and_skips_checkpoints() -
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
-    from mmavssl.apis.benchmark import model_complexity
+    from mmavssl.studies.benchmark import model_complexity
     from mmavssl.models.utils.flops import complexity
     init_default_scope('mmavssl')
     root = Path(__file__).resolve().parents[2] / 'configs' / 'synthetic'
@@ -283,7 +283,7 @@ def test_paired_table_compares_rows_seed_by_seed_on_the_dumped_predictions(tmp_p
     import torch
     from mmengine.fileio import dump
 
-    from mmavssl.apis.benchmark import RunRecord, paired_table, predictions_path
+    from mmavssl.studies.benchmark import RunRecord, paired_table, predictions_path
 
     gt = np.arange(8) % 4
     records = []

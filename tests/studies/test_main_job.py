@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from mmavssl.apis import MainJobConfig, format_summary, run_main_job
+from mmavssl.studies import MainJobConfig, format_summary, run_main_job
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import DATA_DIR, TOY_CONFIG  # noqa: E402
+from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG  # noqa: E402
 
 TINY_DATA = dict(num_shapes=2, num_timbres=1, train_per_class=2, val_per_class=1, test_per_class=1, width=32,
                  height=32, fps=8, duration=1.0, shots=(1,))
@@ -24,7 +24,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
                         source_root=None, synthetic=TINY_DATA, localizer_options=[], semi_options=[],
                         bootstrap_samples=200)
     lines = []
-    summary = run_main_job(cfg, echo=lines.append)
+    summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
 
     assert (tmp_path / 'data' / 'manifest.json').is_file()
     loc_ckpt = summary['localizer']['checkpoint']
@@ -45,7 +45,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
 
     # a rerun reuses every finished step and trains nothing
     rerun = []
-    assert run_main_job(cfg, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
+    assert run_main_job(cfg, REPO_ROOT, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
     assert sum('finished earlier' in line for line in rerun) == 5
     assert not any('tools/train.py' in line for line in rerun)
 
@@ -64,12 +64,12 @@ def test_format_summary_reports_the_gain() -> None:
 
 
 def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:
-    from mmavssl.apis import MainJob
+    from mmavssl.studies import MainJob
     run = tmp_path / 'localizer' / 'train' / '20260101_000000' / 'vis_data'
     run.mkdir(parents=True)
     row = {'loc/cIoU': 0.0, 'loc/pointing': 0.2, 'loc/center/pointing': 0.21, 'step': 100}
     (run / 'scalars.json').write_text(json.dumps(row) + '\n')
-    job = MainJob(MainJobConfig(work_dir=str(tmp_path)))
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path)), tmp_path)
     with pytest.raises(RuntimeError, match='does not beat the centre box'):
         job._check_localizer(tmp_path / 'localizer')
     row['loc/pointing'] = 0.9

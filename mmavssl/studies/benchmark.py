@@ -38,7 +38,7 @@ from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predicti
 DEFAULT_METRICS: Tuple[str, ...] = ('acc/top1', 'acc/mean1')
 CHECKPOINT_KINDS: Tuple[str, ...] = ('final', 'best')
 METRIC_LABELS: Dict[str, str] = {'acc/top1': 'top-1 (%)', 'acc/mean1': 'mean class acc (%)'}
-DEFAULT_FLOPS_FN = 'mmavssl.apis.benchmark:model_complexity'
+DEFAULT_FLOPS_FN = 'mmavssl.studies.benchmark:model_complexity'
 STATE_DIR = 'benchmark'
 XValue = Union[int, float, str, None]
 
@@ -56,7 +56,7 @@ class BenchmarkEntry:
         config: Config file (relative paths are relative to the current directory).
         cfg_options: Overrides as for ``--cfg-options``; nested dicts are flattened to dotted keys. In string
             values ``{seed}`` and ``{work_dir}`` become the run's seed and the study root.
-        group: Optional label of a group of rows (a line in :mod:`mmavssl.apis.sweep` plots).
+        group: Optional label of a group of rows (a line in :mod:`mmavssl.studies.sweep` plots).
         x: Optional sweep value of the row (the x axis of a sweep plot).
         paired_with: Name (or names) of the rows this one is compared with clip by clip, seed by seed (e.g.
             the supervised run it fine-tunes): the report gives each difference with a 95 % bootstrap interval.
@@ -524,16 +524,11 @@ def _groups(records: Sequence[RunRecord]) -> Dict[Tuple[str, str], List[RunRecor
     return groups
 
 
-def default_tools_dir() -> Path:
-    """``tools/`` of the checkout this mmavssl was imported from."""
-    return Path(__file__).resolve().parents[2] / 'tools'
-
-
 def run_study(entries: Sequence[BenchmarkEntry], work_dir: Union[str, os.PathLike], seeds: Sequence[int], *,
               checkpoints: Sequence[str] = ('final',), metrics: Sequence[str] = DEFAULT_METRICS,
               cfg_options: Optional[Mapping[str, Any]] = None, resume: bool = False, restart: bool = False,
               dry_run: bool = False, train_args: Sequence[str] = (), test_args: Sequence[str] = (),
-              python: str = sys.executable, tools_dir: Optional[Union[str, os.PathLike]] = None,
+              python: str = sys.executable, tools_dir: Union[str, os.PathLike],
               env: Optional[Dict[str, str]] = None, timeout: Optional[float] = None,
               best_pattern: str = 'best_*.pth', log: Callable[[str], None] = print) -> List[RunRecord]:
     """Train and test every entry for every seed (skipping finished runs) and return the records.
@@ -551,7 +546,7 @@ def run_study(entries: Sequence[BenchmarkEntry], work_dir: Union[str, os.PathLik
         train_args: Extra ``tools/train.py`` arguments, e.g. ``['--deterministic']``.
         test_args: Extra ``tools/test.py`` arguments.
         python: Interpreter for the subprocesses.
-        tools_dir: Folder holding ``train.py`` and ``test.py`` (default: this checkout's ``tools/``).
+        tools_dir: Folder holding ``train.py`` and ``test.py`` (an mmavssl checkout's ``tools/``).
         env: Environment of the subprocesses (default: inherited).
         timeout: Seconds per subprocess before it is killed and recorded as failed.
         best_pattern: Glob of the validation-best checkpoint in a run dir.
@@ -571,7 +566,7 @@ def run_study(entries: Sequence[BenchmarkEntry], work_dir: Union[str, os.PathLik
     missing = [e.config for e in entries if not Path(e.config).is_file()]
     if missing:
         raise FileNotFoundError(f'config files not found (relative to {os.getcwd()}): {missing}')
-    tools = Path(tools_dir) if tools_dir is not None else default_tools_dir()
+    tools = Path(tools_dir)
     if not (tools / 'train.py').is_file() or not (tools / 'test.py').is_file():
         raise FileNotFoundError(f'{tools} lacks train.py/test.py; pass tools_dir (--tools-dir) of an mmavssl checkout')
     study = _Study(Path(work_dir), checkpoints, metrics, cfg_options or {}, resume, restart, dry_run, train_args,

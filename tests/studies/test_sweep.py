@@ -1,11 +1,11 @@
-"""mmavssl.apis.sweep: parameter look-up, aggregation per (group, value), tables and PNG output."""
+"""mmavssl.studies.sweep: parameter look-up, aggregation per (group, value), tables and PNG output."""
 import math
 from pathlib import Path
 
 import pytest
 
-from mmavssl.apis.benchmark import RunRecord, summarize, write_outputs
-from mmavssl.apis.sweep import load_runs, param_value, plot_sweep, sweep_markdown, sweep_points
+from mmavssl.studies.benchmark import RunRecord, summarize, write_outputs
+from mmavssl.studies.sweep import load_runs, param_value, plot_sweep, sweep_markdown, sweep_points
 
 
 def records():

@@ -17,11 +17,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from mmavssl.apis.benchmark import read_test_metrics
+from mmavssl.studies.benchmark import read_test_metrics
 from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
 from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predictions
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 METRICS = ('acc/top1', 'acc/mean1')
 # Reported when the test evaluator has them (FactorAccuracy of the synthetic configs).
 OPTIONAL_METRICS = ('factor/shape', 'factor/timbre')
@@ -82,18 +81,18 @@ class MainJobConfig:
     python: str = sys.executable
 
 
-def _run_streaming(cmd: Sequence[str], log_path: Path, echo: Callable[[str], None]) -> None:
-    """Run ``cmd`` from the repository root, echoing and appending its output to ``log_path``.
+def _run_streaming(cmd: Sequence[str], log_path: Path, echo: Callable[[str], None], repo_root: Path) -> None:
+    """Run ``cmd`` from the repository root ``repo_root``, echoing and appending its output to ``log_path``.
 
     Raises:
         RuntimeError: If the command fails, naming the log to read.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get('PYTHONPATH')])),
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(repo_root), os.environ.get('PYTHONPATH')])),
                PYTHONUNBUFFERED='1', HF_HUB_OFFLINE='1')
     with open(log_path, 'a') as log:
         log.write(f'\n$ {" ".join(cmd)}\n')
-        proc = subprocess.Popen(list(cmd), cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(list(cmd), cwd=repo_root, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         for line in proc.stdout:
             log.write(line)
@@ -102,13 +101,13 @@ def _run_streaming(cmd: Sequence[str], log_path: Path, echo: Callable[[str], Non
             raise RuntimeError(f'step failed (exit {proc.returncode}): {" ".join(cmd)}; see {log_path}')
 
 
-def _last_checkpoint(work_dir: Path) -> Path:
-    """The checkpoint mmengine's CheckpointHook recorded last in ``work_dir``."""
+def _last_checkpoint(work_dir: Path, repo_root: Path) -> Path:
+    """The checkpoint mmengine's CheckpointHook recorded last in ``work_dir`` (relative paths: to ``repo_root``)."""
     marker = work_dir / 'last_checkpoint'
     if not marker.is_file():
         raise RuntimeError(f'{work_dir} has no last_checkpoint file: the training wrote no checkpoint.')
     path = Path(marker.read_text().strip())
-    return path if path.is_absolute() else REPO_ROOT / path
+    return path if path.is_absolute() else repo_root / path
 
 
 class MainJob:
@@ -116,13 +115,16 @@ class MainJob:
 
     Args:
         cfg: What to run.
+        repo_root: The mmavssl checkout whose ``tools/`` and configs run; relative paths of ``cfg`` are in it.
         echo: Receives every output line (default: print).
     """
 
-    def __init__(self, cfg: MainJobConfig, echo: Callable[[str], None] = print) -> None:
+    def __init__(self, cfg: MainJobConfig, repo_root: Union[str, os.PathLike],
+                 echo: Callable[[str], None] = print) -> None:
         self.cfg = cfg
+        self.repo_root = Path(repo_root)
         self.echo = echo
-        self.root = REPO_ROOT / cfg.work_dir
+        self.root = self.repo_root / cfg.work_dir
         self.timings: Dict[str, float] = {}
 
     def _step(self, name: str, index: int, total: int, fn: Callable[[Path], dict]) -> dict:
@@ -155,8 +157,8 @@ class MainJob:
             cmd.append('--resume')
         if cfg_options:
             cmd += ['--cfg-options', *cfg_options]
-        _run_streaming(cmd, step_dir / 'log.txt', self.echo)
-        return _last_checkpoint(train_dir)
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
+        return _last_checkpoint(train_dir, self.repo_root)
 
     def _train_and_test(self, config: str, step_dir: Path, cfg_options: Sequence[str] = ()) -> dict:
         """Train then test ``config``; return the checkpoint, test metrics and the predictions' dump file."""
@@ -166,7 +168,7 @@ class MainJob:
         cmd = [self.cfg.python, 'tools/test.py', config, str(ckpt), '--work-dir', str(test_dir), '--dump', str(dump)]
         if cfg_options:
             cmd += ['--cfg-options', *cfg_options]
-        _run_streaming(cmd, step_dir / 'log.txt', self.echo)
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
         metrics, path = read_test_metrics(test_dir, METRICS)
         found = json.loads(path.read_text())
         metrics.update({k: float(found[k]) for k in OPTIONAL_METRICS if k in found})
@@ -208,7 +210,7 @@ class MainJob:
                 sets['source'] = (cfg.source_root, {**SOURCE_PRESET, **cfg.source_synthetic})
             out = {}
             for name, (root, params) in sets.items():
-                manifest = generate_dataset(REPO_ROOT / root, SyntheticAVConfig(**params), workers=2)
+                manifest = generate_dataset(self.repo_root / root, SyntheticAVConfig(**params), workers=2)
                 out[name] = dict(root=root, content_hash=manifest['content_hash'], reused=bool(manifest['reused']))
             return out
 
@@ -304,14 +306,16 @@ def format_summary(summary: dict) -> str:
     return '\n'.join(lines)
 
 
-def run_main_job(cfg: Optional[MainJobConfig] = None, echo: Callable[[str], None] = print) -> dict:
+def run_main_job(cfg: Optional[MainJobConfig], repo_root: Union[str, os.PathLike],
+                 echo: Callable[[str], None] = print) -> dict:
     """Run the main job with ``cfg`` (default: the README's job). See :class:`MainJob`.
 
     Args:
-        cfg: What to run.
+        cfg: What to run (None: the README's job).
+        repo_root: The mmavssl checkout to run in (see :class:`MainJob`).
         echo: Receives every output line.
 
     Returns:
         The summary dict.
     """
-    return MainJob(cfg or MainJobConfig(), echo).run()
+    return MainJob(cfg or MainJobConfig(), repo_root, echo).run()
