@@ -26,17 +26,16 @@ model = dict(
         cls_head=dict(student.cls_head, num_classes=_base_.num_classes),
         # unimodal auxiliary losses, as supervised_av.py: without them the tiny fusion model ignores the video
         aux_loss_weight=1.0),
-    # 'area': the 28 x 28 maps shrink 7x to the token grid, where bilinear sampling would skip most map cells
+    # 'area': the 16 x 16 maps shrink 4x to the token grid, where bilinear sampling would skip most map cells
     mixer=dict(type='ASLGuidedMixup', alpha1=5, alpha2=10, frames_per_map=1, resize_mode='area'),
     # No warm-up: FlexMatch's warm-up divides by the count of never-confident clips, which a 600-iteration
     # fine-tune (2.5 passes over the unlabeled pool) never brings down, so every class threshold stayed near 0.
     threshold=dict(type='FlexMatchThreshold', num_classes=_base_.num_classes, num_unlabeled=_base_.num_unlabeled,
                    p_cutoff=tau, thresh_warmup=False),
-    # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer1 on 112^2 frames (the
-    # recognizer's 64^2 frames are resized inside, so objects keep the size the localizer learned), 28 x 28 maps
-    # that the mixer pools to the recognizer's 4 x 4 token grid. Frames arrive normalised with the recognizer's
+    # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer1 on the recognizer's 64^2
+    # frames, 16 x 16 maps that the mixer pools to the recognizer's 4 x 4 token grid. Frames arrive normalised with the recognizer's
     # mean/std (converted inside).
-    localizer=dict(type='FNACLocalizer', visual_stage=1, input_size=(112, 112),
+    localizer=dict(type='FNACLocalizer', visual_stage=1, input_size=(64, 64),
                    video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std,
                    frozen=True, checkpoint=None),
     # grad_norm_interval: per-term gradient norms in the log every 50 iterations (docs/method.md)
