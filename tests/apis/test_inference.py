@@ -117,8 +117,8 @@ def test_localize_video_maps_every_frame(tiny_checkpoints: dict, tiny_test_clip:
     cfg, checkpoint = tiny_checkpoints['asl_1shot']
     model = init_recognizer(cfg, str(checkpoint))
     result = localize_video(model, tiny_test_clip, batch_size=7)
-    # 2.5 s at 12 fps; the semi config's localizer: 64 px frames resized to 112 inside, layer1 -> 28 x 28 maps.
-    assert result.maps.shape == (30, 28, 28) and result.audio_valid
+    # 2.5 s at 12 fps; the semi config's localizer: layer1 on the 64 px frames -> 16 x 16 maps.
+    assert result.maps.shape == (30, 16, 16) and result.audio_valid
     np.testing.assert_array_equal(result.frame_inds, np.arange(30))
     some = localize_video(model, tiny_test_clip, times=[0.5, 1.0])
     np.testing.assert_array_equal(some.frame_inds, [6, 12])

@@ -119,7 +119,9 @@ def test_supervised_config_modality_and_list(name: str, modality: str, ann: str)
 
 def tiny_set_options(root: Path) -> List[str]:
     """``--cfg-options`` pointing supervised_av.py at ``root`` with 2 iterations of batch 2 at 32^2."""
-    options = ['train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2',
+    # model.*.init_cfg=None: the encoders start from scratch, the source-set pretraining checkpoint is not made here
+    options = ['model.video_backbone.init_cfg=None', 'model.audio_backbone.init_cfg=None',
+               'train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2',
                'default_hooks.logger.interval=1', 'model.video_backbone.img_size=32',
                'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
                'train_dataloader.persistent_workers=False']

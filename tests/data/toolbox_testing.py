@@ -104,13 +104,15 @@ def tiny_synthetic_set(root: os.PathLike) -> Path:
 
 
 def _relocate(node, root: str):
-    """Copy of a config node with the ``data/synthetic_av/`` prefix of every string replaced by ``root``."""
+    """Copy of a config node with the synthetic benchmark's ``data/synthetic_av_bench/`` prefix of every string
+    replaced by ``root``."""
     if isinstance(node, dict):
         return type(node)({k: _relocate(v, root) for k, v in node.items()})
     if isinstance(node, (list, tuple)):
         return type(node)(_relocate(v, root) for v in node)
-    if isinstance(node, str) and node.startswith('data/synthetic_av/'):
-        return root + node[len('data/synthetic_av/'):]
+    prefix = 'data/synthetic_av_bench/'
+    if isinstance(node, str) and node.startswith(prefix):
+        return root + node[len(prefix):]
     return node
 
 
@@ -134,6 +136,14 @@ def synthetic_config(config: os.PathLike, root: os.PathLike, work_dir: Optional[
         cfg[key].update(num_workers=0, persistent_workers=False)
     cfg.train_cfg.update(max_iters=max_iters, val_interval=max_iters + 1)
     cfg.default_hooks.checkpoint.update(interval=max_iters, save_best=None)
+    threshold = cfg.model.get('threshold')
+    if isinstance(threshold, dict) and 'num_unlabeled' in threshold:
+        unlabeled = cfg.train_dataloader.dataset.datasets[1].ann_file
+        threshold['num_unlabeled'] = len(Path(unlabeled).read_text().splitlines())
+    # The encoders start from scratch: the source-set pretraining checkpoint the configs name is not made here.
+    for key in ('video_backbone', 'audio_backbone'):
+        if isinstance(cfg.model.get(key), dict):
+            cfg.model[key]['init_cfg'] = None
     cfg.log_level = 'WARNING'
     cfg.experiment_name = f'tiny_{uuid.uuid4().hex}'
     if work_dir is not None:
