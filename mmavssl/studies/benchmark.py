@@ -30,10 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-import numpy as np
 from mmengine.config import Config, DictAction
 
-from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predictions
+from mmavssl.evaluation.functional.paired import paired_bootstrap, paired_outcomes
 
 DEFAULT_METRICS: Tuple[str, ...] = ('acc/top1', 'acc/mean1')
 CHECKPOINT_KINDS: Tuple[str, ...] = ('final', 'best')
@@ -503,12 +502,8 @@ def paired_table(records: Sequence[RunRecord], num_samples: int = 10000) -> str:
 def _paired_row(name: str, base: str, kind: str, pairs: Sequence[Tuple[RunRecord, RunRecord]],
                 num_samples: int) -> str:
     """One line of :func:`paired_table`: ``pairs`` are (run, baseline run) of the same seed."""
-    outcomes = []
-    for run, ref in pairs:
-        (pred_r, gt_r), (pred_b, gt_b) = (read_predictions(predictions_path(x.work_dir, kind)) for x in (run, ref))
-        if not np.array_equal(gt_r, gt_b):
-            raise BenchmarkError(f'{name} and {base} (seed {run.seed}) were not tested on the same clips.')
-        outcomes.append((pred_b == gt_b, pred_r == gt_r))
+    outcomes = [paired_outcomes(predictions_path(ref.work_dir, kind), predictions_path(run.work_dir, kind))
+                for run, ref in pairs]
     res = paired_bootstrap([o[0] for o in outcomes], [o[1] for o in outcomes], num_samples=num_samples)
     per_seed = ' / '.join(f'{100 * (b.mean() - a.mean()):+.2f}' for a, b in outcomes)
     seeds = '/'.join(str(run.seed) for run, _ in pairs)

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-import numpy as np
 
 from mmavssl.studies.benchmark import read_test_metrics
 from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
-from mmavssl.evaluation.functional.paired import paired_bootstrap, read_predictions
+from mmavssl.evaluation.functional.paired import paired_bootstrap, paired_outcomes
 
 METRICS = ('acc/top1', 'acc/mean1')
 # Reported when the test evaluator has them (FactorAccuracy of the synthetic configs).
@@ -263,10 +262,7 @@ def compare_predictions(baseline: Union[str, os.PathLike], method: Union[str, os
     Raises:
         ValueError: If the two dumps are not of the same clips.
     """
-    (pred_a, gt_a), (pred_b, gt_b) = read_predictions(baseline), read_predictions(method)
-    if not np.array_equal(gt_a, gt_b):
-        raise ValueError(f'{baseline} and {method} are not predictions on the same test clips.')
-    res = paired_bootstrap(pred_a == gt_a, pred_b == gt_b, num_samples=num_samples)
+    res = paired_bootstrap(*paired_outcomes(baseline, method), num_samples=num_samples)
     return dict(diff=res.diff, low=res.low, high=res.high, num_clips=res.num_clips)
 
 

@@ -113,3 +113,23 @@ def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndar
     pred = np.array([int(np.argmax(np.asarray(s['pred_score']))) for s in samples])
     gt = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
     return pred, gt
+
+
+def paired_outcomes(baseline: Union[str, os.PathLike], method: Union[str, os.PathLike]
+                    ) -> Tuple[np.ndarray, np.ndarray]:
+    """Per-clip correctness of two runs' ``tools/test.py --dump`` files, checked to be on the same clips.
+
+    Args:
+        baseline: Dump file of the baseline's test.
+        method: Dump file of the compared run's test.
+
+    Returns:
+        (N,) bool outcomes of the baseline and (N,) of the method, in test-set order.
+
+    Raises:
+        ValueError: If the two dumps are not of the same clips.
+    """
+    (pred_a, gt_a), (pred_b, gt_b) = read_predictions(baseline), read_predictions(method)
+    if not np.array_equal(gt_a, gt_b):
+        raise ValueError(f'{baseline} and {method} are not predictions on the same test clips.')
+    return pred_a == gt_a, pred_b == gt_b
