@@ -76,10 +76,15 @@ GPU_PRESET: dict[str, Any] = dict(width=320, height=240, fps=25)
 # the default size, the tiny video ViT told the source set's five shapes apart in only 34 % of its validation
 # clips (chance 20 %), which left nothing for the benchmark's video branch to transfer.
 _BENCHMARK_OBJECTS = (0.14, 0.18)
-# The semi-supervised benchmark (docs/synthetic_dataset.md): the default set's 6 classes, sized so that one
-# test clip is 1/6 of a point and the unlabeled pool is 1194 clips at 1 shot.
-BENCHMARK_PRESET: dict[str, Any] = dict(train_per_class=200, val_per_class=20, test_per_class=100,
-                                        object_size=_BENCHMARK_OBJECTS)
+# The semi-supervised benchmark (docs/synthetic_dataset.md): 4 paired classes, each a shape with its own timbre
+# (the four most distinct shapes and timbres), distractors from the other four shapes so that a shape in view is a
+# class's only when it sounds, and half the clips sounding with the class-free noise, where only the video names
+# the class. 300 / 30 / 150 clips per class: 600 test clips (one clip = 1/6 point), 1196 unlabeled at 1 shot.
+BENCHMARK_PRESET: dict[str, Any] = dict(
+    class_factors='paired', num_shapes=4, num_timbres=4, shapes=('circle', 'square', 'triangle', 'star'),
+    timbres=('low_tone', 'high_tone', 'chirp', 'buzz'), distractor_shapes=('cross', 'diamond', 'ring', 'hexagon'),
+    ambiguous_sound=0.5, ambiguous_timbre='noise', train_per_class=300, val_per_class=30, test_per_class=150,
+    object_size=_BENCHMARK_OBJECTS)
 # The pretraining source set, the synthetic stand-in for ImageNet / AudioSet: 15 classes whose shapes and
 # timbres are all different from the benchmark's (so no benchmark class, shape or timbre is ever labelled
 # during pretraining), distractors from its own shapes, its own seed.
@@ -117,6 +122,15 @@ class SyntheticAVConfig:
         distractor_shapes: Shapes distractors are drawn from (the source's own shape excluded); empty: the
             first four of :data:`SHAPES`.
         object_size: Range of an object's half-extent as a fraction of the frame's short side.
+        class_factors: ``'product'``: classes are every ``shape x timbre`` pair, so the class needs both
+            modalities. ``'paired'``: class ``k`` is ``(shapes[k], timbres[k])`` (``num_shapes ==
+            num_timbres``), so either modality names it when it is informative, as in real footage where a
+            class has both a look and a sound.
+        ambiguous_sound: Probability that a clip's source sounds with ``ambiguous_timbre`` instead of its
+            class's timbre: the sound still marks *when* the source flashes (localization works) but no
+            longer *which* class it is, so the video has to name the class. Drawn per clip from its own
+            random stream (a set with 0 is byte-identical to one made before the option existed).
+        ambiguous_timbre: The class-free timbre of those clips (not a class timbre).
     """
 
     num_shapes: int = 3
@@ -137,6 +151,9 @@ class SyntheticAVConfig:
     timbres: tuple[str, ...] = ()
     distractor_shapes: tuple[str, ...] = ()
     object_size: tuple[float, float] = (0.08, 0.12)
+    class_factors: str = 'product'
+    ambiguous_sound: float = 0.0
+    ambiguous_timbre: str = 'noise'
 
     def __post_init__(self) -> None:
         """Validate the values and normalise the sequences to tuples."""
@@ -161,6 +178,13 @@ class SyntheticAVConfig:
             (len(self.distractor_pool) >= 2 or self.num_distractors == 0,
              'distractor_shapes needs at least 2 shapes (distractors differ from the source)'),
             (1 <= self.num_timbres <= len(TIMBRES), f'num_timbres must be in 1..{len(TIMBRES)}'),
+            (self.class_factors in ('product', 'paired'), "class_factors must be 'product' or 'paired'"),
+            (self.class_factors == 'product' or self.num_shapes == self.num_timbres,
+             "class_factors='paired' needs num_shapes == num_timbres (class k = shape k with timbre k)"),
+            (0.0 <= self.ambiguous_sound <= 1.0, 'ambiguous_sound must be a probability in [0, 1]'),
+            (not self.ambiguous_sound
+             or (self.ambiguous_timbre in TIMBRES and self.ambiguous_timbre not in self.class_timbres),
+             f'ambiguous_timbre must be a timbre of {TIMBRES} that no class uses'),
             (self.train_per_class >= 1 and self.val_per_class >= 0 and self.test_per_class >= 0,
              'clips per class must be >= 1 (train) and >= 0 (val, test)'),
             (self.width % 2 == 0 and self.height % 2 == 0 and min(self.width, self.height) >= 32,
@@ -203,11 +227,15 @@ class SyntheticAVConfig:
 
     def factors(self, label: int) -> tuple[str, str]:
         """``(shape, timbre)`` of class ``label``."""
+        if self.class_factors == 'paired':
+            return self.class_shapes[label], self.class_timbres[label]
         return self.class_shapes[label // self.num_timbres], self.class_timbres[label % self.num_timbres]
 
     @property
     def classes(self) -> list[str]:
         """Class names ``<shape>_<timbre>`` in label order."""
+        if self.class_factors == 'paired':
+            return [f'{s}_{t}' for s, t in zip(self.class_shapes, self.class_timbres)]
         return [f'{s}_{t}' for s in self.class_shapes for t in self.class_timbres]
 
     def clips_per_class(self, split: str) -> int:
@@ -234,9 +262,20 @@ class ClipSpec:
         name = cfg.classes[self.label]
         return f'videos/{self.split}/{name}/{name}_{self.split}_{self.index:04d}.mp4'
 
-    def rng(self, cfg: SyntheticAVConfig) -> np.random.Generator:
-        """Random generator of this clip, independent of generation order and worker count."""
-        return np.random.default_rng([cfg.seed, SPLITS.index(self.split), self.label, self.index])
+    def rng(self, cfg: SyntheticAVConfig, stream: int = 0) -> np.random.Generator:
+        """Random generator of this clip, independent of generation order and worker count.
+
+        Args:
+            cfg: Dataset parameters (their seed).
+            stream: 0 for the clip's content; other values for draws added later (e.g. the ambiguous sound),
+                so that adding an option does not shift the content of existing sets.
+        """
+        key = [cfg.seed, SPLITS.index(self.split), self.label, self.index]
+        return np.random.default_rng(key + [stream] if stream else key)
+
+    def sound_names_class(self, cfg: SyntheticAVConfig) -> bool:
+        """Whether the source sounds with its class's timbre (False: with ``cfg.ambiguous_timbre``)."""
+        return not cfg.ambiguous_sound or bool(self.rng(cfg, stream=1).uniform() >= cfg.ambiguous_sound)
 
 
 @dataclass
@@ -250,6 +289,7 @@ class RenderedClip:
             pixel coordinates ((0, 0) = top-left corner of the image), clipped to the frame.
         source_onsets: Frame indices of the sound events (audio bursts start at ``frame / fps``).
         distractors: Per distractor ``{'shape', 'boxes' (T, 4), 'onsets'}``.
+        timbre: The timbre the source sounds with (its class's, or the set's ambiguous one).
     """
 
     frames: np.ndarray
@@ -257,6 +297,7 @@ class RenderedClip:
     source_boxes: np.ndarray
     source_onsets: list[int]
     distractors: list[dict[str, Any]]
+    timbre: str
 
 
 def _onset_frames(rng: np.random.Generator, cfg: SyntheticAVConfig, avoid: Sequence[int] = ()) -> list[int]:
@@ -357,6 +398,8 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
     """
     rng = spec.rng(cfg)
     shape, timbre = cfg.factors(spec.label)
+    if not spec.sound_names_class(cfg):
+        timbre = cfg.ambiguous_timbre
     size = min(cfg.width, cfg.height)
     times = np.arange(cfg.num_frames) / cfg.fps
 
@@ -398,7 +441,8 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
         audio[start:start + n] += burst[:n]
     return RenderedClip(frames=frames, audio=np.clip(audio, -1, 1).astype(np.float32),
                         source_boxes=gt[-1]['boxes'], source_onsets=list(source_onsets),
-                        distractors=[{k: d[k] for k in ('shape', 'boxes', 'onsets')} for d in gt[:-1]])
+                        distractors=[{k: d[k] for k in ('shape', 'boxes', 'onsets')} for d in gt[:-1]],
+                        timbre=timbre)
 
 
 def write_av_file(path: str | os.PathLike, frames: np.ndarray, audio: np.ndarray | None, fps: int,
@@ -461,6 +505,8 @@ def _make_clip(args: tuple[SyntheticAVConfig, ClipSpec, str]) -> tuple[str, dict
         'label': spec.label,
         'shape': cfg.factors(spec.label)[0],
         'timbre': cfg.factors(spec.label)[1],
+        'sound_timbre': clip.timbre,
+        'sound_names_class': clip.timbre == cfg.factors(spec.label)[1],
         'source_boxes': clip.source_boxes.tolist(),
         'source_onsets': clip.source_onsets,
         'distractors': [dict(d, boxes=d['boxes'].tolist()) for d in clip.distractors],
@@ -581,7 +627,8 @@ def load_annotations(root: str | os.PathLike) -> dict[str, Any]:
         ``{'width', 'height', 'fps', 'num_frames', 'sample_rate', 'box_format', 'classes', 'videos'}``
         where ``videos[relpath]`` has ``split``, ``label``, ``shape``, ``timbre``, ``source_boxes``
         (T lists ``[x1, y1, x2, y2]`` in pixels), ``source_onsets`` (frame indices; the audio burst
-        starts at ``frame / fps`` s) and ``distractors`` (list of ``{'shape', 'boxes', 'onsets'}``).
+        starts at ``frame / fps`` s), ``sound_timbre`` (what the source sounds with),
+        ``sound_names_class`` (whether that is the class's timbre) and ``distractors`` (list of ``{'shape', 'boxes', 'onsets'}``).
     """
     path = Path(root) / 'annotations.json'
     if not path.is_file():

@@ -173,3 +173,31 @@ def test_named_factors_and_object_size_are_validated():
     box = render_clip(big, ClipSpec('train', 0, 0)).source_boxes[0]
     # at rest (no flash in frame 0 unless an event starts there) the box is 2 * 0.16 * 112 wide, or swollen
     assert 2 * 0.16 * 112 - 1 <= box[2] - box[0] <= 2 * 0.16 * 112 * 1.35 + 1 or box[0] == 0 or box[2] == 112
+
+
+def test_paired_classes_and_ambiguous_sound_keep_the_video_and_swap_only_the_timbre():
+    paired = SyntheticAVConfig(class_factors='paired', num_shapes=3, num_timbres=3, ambiguous_sound=0.5,
+                               timbres=('low_tone', 'high_tone', 'chirp'), width=64, height=64, duration=1.5)
+    assert paired.classes == ['circle_low_tone', 'square_high_tone', 'triangle_chirp']
+    clean = SyntheticAVConfig(**{**paired.__dict__, 'ambiguous_sound': 0.0})
+    specs = [ClipSpec('train', label, i) for label in range(3) for i in range(12)]
+    flags = [s.sound_names_class(paired) for s in specs]
+    assert 0.25 < np.mean(flags) < 0.75 and all(s.sound_names_class(clean) for s in specs)
+    for spec, flag in zip(specs[:8], flags):
+        a, b = render_clip(paired, spec), render_clip(clean, spec)
+        assert paired.factors(spec.label) == (paired.class_shapes[spec.label], paired.class_timbres[spec.label])
+        np.testing.assert_array_equal(a.frames, b.frames)  # the sound choice never moves a pixel
+        assert a.source_onsets == b.source_onsets
+        assert a.timbre == (paired.factors(spec.label)[1] if flag else 'noise')
+        assert np.array_equal(a.audio, b.audio) == flag
+
+
+@pytest.mark.parametrize('bad, match', [
+    (dict(class_factors='paired', num_shapes=3, num_timbres=2), 'num_shapes == num_timbres'),
+    (dict(class_factors='grid'), "'product' or 'paired'"),
+    (dict(ambiguous_sound=0.5, ambiguous_timbre='low_tone'), 'no class uses'),
+    (dict(ambiguous_sound=1.5), 'probability'),
+])
+def test_paired_and_ambiguous_options_are_validated(bad, match):
+    with pytest.raises(ValueError, match=match):
+        SyntheticAVConfig(**bad)
