@@ -1,6 +1,7 @@
 """Audio-visual video datasets on mmaction2's ``path label`` lists, with a bad-data policy."""
 import logging
 import os.path as osp
+from contextlib import nullcontext
 from typing import Any, Callable, List, Optional, Sequence, Union
 
 from mmaction.datasets import BaseActionDataset
@@ -9,6 +10,7 @@ from mmengine.logging import print_log
 
 from mmavssl.registry import DATASETS
 from .errors import BadVideoError
+from .seeding import seeded_rngs
 
 # How many missing files a test-mode error lists before summarising.
 _MAX_LISTED = 20
@@ -162,13 +164,17 @@ class AVVideoDataset(BaseActionDataset):
         """Fetch a sample; skipped files are attached to the returned sample's metainfo ``bad_files``.
 
         Args:
-            idx: Sample index.
+            idx: Sample index; a :class:`~mmavssl.datasets.seeding.SeededIndex` (from ``LabeledUnlabeledSampler``)
+                seeds the pipeline's random draws, and those of a replacement for a bad video, with its seed.
 
         Returns:
             The packed sample (single or multi-branch).
         """
         self._pending_bad = []
-        data = super().__getitem__(idx)
+        seed = getattr(idx, 'seed', None)
+        # int(idx): the index ends up in the sample's metainfo (sample_idx), which should hold a plain int.
+        with seeded_rngs(seed) if seed is not None else nullcontext():
+            data = super().__getitem__(int(idx))
         if self._pending_bad:
             for sample in _data_samples(data):
                 sample.set_metainfo(dict(bad_files=list(self._pending_bad)))

@@ -7,6 +7,7 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
 
 from mmavssl.registry import DATA_SAMPLERS
+from .seeding import SeededIndex, sample_seed
 
 
 @DATA_SAMPLERS.register_module()
@@ -25,6 +26,11 @@ class LabeledUnlabeledSampler(Sampler):
           epochs, and ranks never share a labeled sample within a step while the chunk fits the labeled set.
         * Everything is a function of ``(seed, epoch, step)``, so resuming is exact: ``set_epoch(epoch,
           start_batch)`` makes the next iteration start at that batch, identical to having iterated there.
+        * Each index is a :class:`SeededIndex` whose seed is determined by ``(seed, position, index)``, the
+          position counting samples over all steps and ranks; the dataset seeds the sample's augmentations with
+          it. A sample's augmentations thus depend on its position only, not on which dataloader worker decodes
+          it or what that worker decoded before, so a resumed run (fresh workers, skipped batches never
+          decoded) draws exactly what the uninterrupted run drew.
 
     Use with a DataLoader whose ``batch_size`` equals this ``batch_size`` (``SemiIterBasedTrainLoop`` checks).
 
@@ -91,7 +97,7 @@ class LabeledUnlabeledSampler(Sampler):
         first = step_in_pass * chunk + self.rank * self.n_labeled
         return self._perm(n, pass_idx, 1)[np.arange(first, first + self.n_labeled) % n]
 
-    def __iter__(self) -> Iterator[int]:
+    def __iter__(self) -> Iterator[SeededIndex]:
         """Indices of this rank's remaining batches of the current epoch, labeled first in each batch."""
         bpe = self.batches_per_epoch
         chunk_u = self.world_size * self.n_unlabeled
@@ -99,10 +105,12 @@ class LabeledUnlabeledSampler(Sampler):
         unlabeled = np.resize(unlabeled, bpe * chunk_u)  # wraps around to pad the last step
         start, self.start_batch = self.start_batch, 0
         for step in range(start, bpe):
-            lab = self._labeled(self.epoch * bpe + step)
+            global_step = self.epoch * bpe + step
+            lab = self._labeled(global_step)
             unl = unlabeled[step * chunk_u + self.rank * self.n_unlabeled:][:self.n_unlabeled]
-            yield from lab.tolist()
-            yield from (unl + self.num_labeled_total).tolist()
+            first = (global_step * self.world_size + self.rank) * self.batch_size
+            for slot, index in enumerate(lab.tolist() + (unl + self.num_labeled_total).tolist()):
+                yield SeededIndex(index, sample_seed(self.seed, first + slot, index))
 
     def __len__(self) -> int:
         """Indices the next iteration yields."""

@@ -1,11 +1,16 @@
-"""List parsing, label checks, audio prefix, sample_idx and the bad-data policy."""
+"""List parsing, label checks, audio prefix, sample_idx, the bad-data policy and seeded samples."""
 import os.path as osp
+import random
 import shutil
 
+import numpy as np
 import pytest
+import torch
+from mmengine.dataset import ConcatDataset
 from mmengine.registry import init_default_scope
 
 from mmavssl.datasets import AVVideoDataset, BadVideoError, UnlabeledAVVideoDataset, count_bad_files
+from mmavssl.datasets.seeding import SeededIndex
 
 init_default_scope('mmavssl')
 PIPE = [dict(type='AVInit'), dict(type='SampleFrames', clip_len=2, frame_interval=1, num_clips=1),
@@ -90,3 +95,29 @@ def test_test_mode_lists_missing_files_and_raises_on_corrupt(root):
     ds = AVVideoDataset(write(root, 'corrupt.mkv 0\n'), PIPE, data_prefix=dict(video=str(root)), test_mode=True)
     with pytest.raises(BadVideoError, match='corrupt.mkv'):
         ds[0]
+
+
+def global_states():
+    return random.getstate(), np.random.get_state()[1].tolist(), torch.get_rng_state()
+
+
+def test_seeded_index_fixes_the_draws_and_leaves_the_callers_generators(root):
+    # random clip start (SampleFrames) and random crop: what a sample draws shows in its frames and their size
+    pipe = [*PIPE[:3], dict(type='RandomResizedCrop'), *PIPE[3:]]
+    ds = AVVideoDataset(write(root, 'good0.mkv 0\n'), pipe, data_prefix=dict(video=str(root)), num_classes=3)
+
+    def imgs(seed):
+        return ds[SeededIndex(0, seed)]['inputs']['imgs']
+
+    torch.manual_seed(1), np.random.seed(1), random.seed(1)
+    before = global_states()
+    first = imgs(7)
+    after = global_states()
+    assert after[:2] == before[:2] and torch.equal(after[2], before[2])  # the caller's stream is untouched
+    torch.manual_seed(2), np.random.seed(2), random.seed(2)
+    assert torch.equal(imgs(7), first)  # the seed alone decides
+    assert not all(torch.equal(imgs(seed), first) for seed in range(8, 12))
+    # ConcatDataset (as the semi-supervised configs wrap labeled and unlabeled) keeps the seed of its second part
+    assert torch.equal(ConcatDataset([ds, ds])[SeededIndex(1, 7)]['inputs']['imgs'], first)
+    assert ds[SeededIndex(0, 7)]['data_samples'].sample_idx == 0
+    assert type(ds[SeededIndex(0, 7)]['data_samples'].sample_idx) is int

@@ -1,4 +1,5 @@
-"""LabeledUnlabeledSampler: 1 : mu batches, rank disjointness, epochs, resume; one real 2-process gloo run."""
+"""LabeledUnlabeledSampler: 1 : mu batches, rank disjointness, epochs, resume, per-sample seeds; one real 2-process
+gloo run."""
 import itertools
 
 import numpy as np
@@ -74,6 +75,28 @@ def test_resume_by_skipping_equals_continuing():
             resumed.set_epoch(e)
             got += batches(resumed, 6)
         assert got == stream[done:]
+        assert seeds(got) == seeds(stream[done:])  # the augmentations of the resumed samples, too
+
+
+def seeds(batch_list):
+    return [index.seed for batch in batch_list for index in batch]
+
+
+def test_seeds_depend_on_the_position_only():
+    def stream(rank):
+        sampler = LabeledUnlabeledSampler(concat(), 6, seed=5, rank=rank, world_size=2)
+        out = []
+        for epoch in range(3):
+            sampler.set_epoch(epoch)
+            out += batches(sampler, 6)
+        return out
+
+    ranks = [stream(0), stream(1)]
+    assert seeds(ranks[0]) == seeds(stream(0))  # a function of (seed, epoch, step, rank, slot)
+    # every sample of every rank gets its own seed, also a labeled clip drawn again at another step
+    everything = seeds(ranks[0]) + seeds(ranks[1])
+    assert len(set(everything)) == len(everything) == 2 * 3 * 5 * 6
+    assert all(0 <= seed < 2 ** 64 for seed in everything)
 
 
 def test_padding_when_unlabeled_not_divisible():
