@@ -2,6 +2,7 @@
 import logging
 from typing import Dict, List, Optional, Sequence, Union
 
+import torch
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
 from torch.utils.data import DataLoader
@@ -76,6 +77,12 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
     * Bad data: videos the dataset skipped (metainfo ``bad_files``) are counted per sampler epoch and logged
       as ``train/skipped_videos`` (this epoch, all ranks' own counts) with a warning naming each file.
     * Checks that the dataloader ``batch_size`` equals the sampler's, so that batches keep the 1 : mu split.
+    * Gives the dataloader a private ``torch.Generator`` (unless it has one): a new DataLoader iterator, which
+      this loop makes at the start, at every epoch and once more on resume (without persistent workers), draws
+      the workers' base seed from it, by default from the global torch generator that the model's mixup draws
+      come from, so a resumed run would draw them shifted. The base seed itself does not reach the data:
+      mmengine's ``worker_init_fn`` re-seeds each worker and ``LabeledUnlabeledSampler``'s indices seed each
+      sample.
 
     Args:
         *args: As :class:`mmengine.runner.IterBasedTrainLoop`.
@@ -86,6 +93,8 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
         super().__init__(*args, **kwargs)
         # Replace mmengine's eager iterator (its workers shut down when it is dropped) with the lazy one.
         self.dataloader_iterator = _EpochIterator(self.dataloader)
+        if self.dataloader.generator is None:
+            self.dataloader.generator = torch.Generator()
         sampler_bs = getattr(self.dataloader_iterator.sampler, 'batch_size', None)
         if sampler_bs is not None and self.dataloader.batch_size not in (None, sampler_bs):
             raise ValueError(f'train_dataloader.batch_size={self.dataloader.batch_size} differs from the '

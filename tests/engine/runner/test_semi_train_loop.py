@@ -1,7 +1,9 @@
-"""SemiIterBasedTrainLoop: resume by sampler skip (no decoding of skipped batches), bad-video counting."""
+"""SemiIterBasedTrainLoop: resume by sampler skip (no decoding of skipped batches), bad-video counting, and no draws
+from the global torch generator by the dataloader."""
 from types import SimpleNamespace
 
 import pytest
+import torch
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
 from mmengine.logging import MessageHub
@@ -64,6 +66,17 @@ def test_resume_skips_in_the_sampler_and_matches_uninterrupted_run():
     resumed.run()
     assert runner2.model.seen == full[6:]
     assert len(fetched) == 4 * 6  # only the 4 trained batches were fetched (decoded)
+
+
+@pytest.mark.parametrize('done', [0, 5])
+def test_dataloader_iterators_leave_the_global_torch_generator_alone(done):
+    # Each new iterator (start, resume at 5 = mid-epoch, two epoch boundaries) draws a worker base seed; from the
+    # global generator that would shift the model's mixup draws of a resumed run against the uninterrupted one.
+    loop, _ = make(10, [])
+    loop._iter = done
+    before = torch.get_rng_state()
+    loop.run()
+    assert torch.equal(torch.get_rng_state(), before)
 
 
 def test_skipped_videos_counted_per_epoch():
