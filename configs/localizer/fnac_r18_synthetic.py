@@ -64,7 +64,9 @@ val_evaluator = [dict(type='LocalizationMetric', threshold=0.5, pointing_toleran
                  dict(type='LocalizationMetric', threshold='median', prefix='loc_median')]
 test_evaluator = val_evaluator
 
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4))
+# FNAC's own learning rate. 1e-3 collapsed both embeddings on the paired benchmark (loss stuck at chance,
+# 2 ln 32 = 6.93, from iteration 40 on two seeds; constant maps, pointing 0.00), 1e-4 did not (docs/localizer.md).
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4))
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters // 2)
 log_processor = dict(by_epoch=False)
 default_hooks = dict(logger=dict(interval=5),

@@ -1,6 +1,6 @@
-# The method (asl_1shot.py) with 5 labeled clips per class (30 labeled, 1170 unlabeled).
+# The method (asl_1shot.py) with 5 labeled clips per class (20 labeled, 1180 unlabeled).
 _base_ = ['./asl_1shot.py']
-num_unlabeled = 1170  # train_unlabeled_5shot.txt
+num_unlabeled = 1180  # train_unlabeled_5shot.txt
 model = dict(threshold=dict(num_unlabeled=num_unlabeled))
 train_dataloader = dict(dataset=dict(datasets=[
     dict(_base_.labeled_dataset, ann_file=_base_.data_root + 'train_labeled_5shot.txt'),

@@ -10,8 +10,7 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 model = dict(
-    video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8,
-                        init_cfg=dict(type='Pretrained', checkpoint={{_base_.pretrained}}, prefix='video_backbone.')),
+    video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8),
     audio_backbone=dict(input_length={{_base_.fbank_length}},
                         init_cfg=dict(type='Pretrained', checkpoint={{_base_.pretrained}}, prefix='audio_backbone.')),
     cls_head=dict(num_classes={{_base_.num_classes}}),

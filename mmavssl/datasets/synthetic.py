@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 SHAPES = ('circle', 'square', 'triangle', 'cross', 'diamond', 'ring', 'hexagon', 'star')
-TIMBRES = ('low_tone', 'high_tone', 'noise', 'chirp', 'buzz')
+TIMBRES = ('low_tone', 'high_tone', 'noise', 'chirp', 'buzz', 'mid_tone', 'warble', 'bell')
 # Distractor shapes of a set that does not name its own (the first four shapes: every set made before the
 # larger vocabulary existed keeps its exact content).
 _CLASSIC_SHAPES = SHAPES[:4]
@@ -83,15 +83,17 @@ _BENCHMARK_OBJECTS = (0.14, 0.18)
 BENCHMARK_PRESET: dict[str, Any] = dict(
     class_factors='paired', num_shapes=4, num_timbres=4, shapes=('circle', 'square', 'triangle', 'star'),
     timbres=('low_tone', 'high_tone', 'chirp', 'buzz'), distractor_shapes=('cross', 'diamond', 'ring', 'hexagon'),
-    ambiguous_sound=0.5, ambiguous_timbre='noise', train_per_class=300, val_per_class=30, test_per_class=150,
+    ambiguous_sound=0.5, ambiguous_timbre='noise', clean_labeled=True, train_per_class=300, val_per_class=30,
+    test_per_class=150,
     object_size=_BENCHMARK_OBJECTS)
-# The pretraining source set, the synthetic stand-in for ImageNet / AudioSet: 15 classes whose shapes and
-# timbres are all different from the benchmark's (so no benchmark class, shape or timbre is ever labelled
-# during pretraining), distractors from its own shapes, its own seed.
+# The audio pretraining source set, the synthetic stand-in for AudioSet: 4 paired classes whose timbres are none of
+# the benchmark's class timbres (its class-free noise is one of them, as AudioSet labels noise too), so no
+# benchmark class is ever heard labelled during pretraining; its own seed. Only the audio encoder is pretrained
+# on it (configs/synthetic/pretrain_source_audio.py).
 SOURCE_PRESET: dict[str, Any] = dict(
-    num_shapes=5, num_timbres=3, shapes=('cross', 'diamond', 'ring', 'hexagon', 'star'),
-    timbres=('noise', 'chirp', 'buzz'), distractor_shapes=('cross', 'diamond', 'ring', 'hexagon', 'star'),
-    train_per_class=60, val_per_class=8, test_per_class=0, shots=(), seed=1000, object_size=_BENCHMARK_OBJECTS)
+    class_factors='paired', num_shapes=4, num_timbres=4, shapes=('cross', 'diamond', 'ring', 'hexagon'),
+    timbres=('noise', 'mid_tone', 'warble', 'bell'), distractor_shapes=('circle', 'square', 'triangle', 'star'),
+    train_per_class=150, val_per_class=20, test_per_class=0, shots=(), seed=1000, object_size=_BENCHMARK_OBJECTS)
 PRESETS: dict[str, dict[str, Any]] = {'gpu': GPU_PRESET, 'benchmark': BENCHMARK_PRESET, 'source': SOURCE_PRESET}
 
 
@@ -101,7 +103,7 @@ class SyntheticAVConfig:
 
     Attributes:
         num_shapes: Object factor: the first ``num_shapes`` of :data:`SHAPES` (2..8), or ``len(shapes)``.
-        num_timbres: Sound factor: the first ``num_timbres`` of :data:`TIMBRES` (1..5), or
+        num_timbres: Sound factor: the first ``num_timbres`` of :data:`TIMBRES` (1..8), or
             ``len(timbres)``. Classes are ``shape x timbre``, label ``shape_idx * num_timbres + timbre_idx``.
         train_per_class: Training clips per class.
         val_per_class: Validation clips per class.
@@ -131,6 +133,9 @@ class SyntheticAVConfig:
             longer *which* class it is, so the video has to name the class. Drawn per clip from its own
             random stream (a set with 0 is byte-identical to one made before the option existed).
         ambiguous_timbre: The class-free timbre of those clips (not a class timbre).
+        clean_labeled: Draw the labeled clips of the k-shot splits among the clips whose sound names the
+            class (the exemplars an annotator would pick), so that no labeled clip teaches that the class-free
+            noise is a class; the unlabeled lists keep every other training clip.
     """
 
     num_shapes: int = 3
@@ -154,6 +159,7 @@ class SyntheticAVConfig:
     class_factors: str = 'product'
     ambiguous_sound: float = 0.0
     ambiguous_timbre: str = 'noise'
+    clean_labeled: bool = False
 
     def __post_init__(self) -> None:
         """Validate the values and normalise the sequences to tuples."""
@@ -340,6 +346,13 @@ def _timbre(name: str, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         x = np.sin(2 * np.pi * (500 * t + 0.5 * (3000 - 500) / _BURST_S * t**2))
     elif name == 'buzz':  # band-limited sawtooth at 220 Hz (harmonics up to 3.3 kHz)
         x = sum(np.sin(2 * np.pi * 220 * k * t) / k for k in range(1, 16))
+    elif name == 'mid_tone':
+        x = np.sin(2 * np.pi * 900 * t) + 0.4 * np.sin(2 * np.pi * 1800 * t)
+    elif name == 'warble':  # 1.2 kHz, frequency-modulated +-300 Hz at 8 Hz
+        x = np.sin(2 * np.pi * 1200 * t + 300 / 8 * np.sin(2 * np.pi * 8 * t))
+    elif name == 'bell':  # inharmonic partials, the higher ones decaying faster
+        x = sum(a * np.exp(-t / d) * np.sin(2 * np.pi * f * t)
+                for f, a, d in ((700, 1.0, 0.3), (1930, 0.6, 0.12), (2870, 0.4, 0.06)))
     else:
         raise ValueError(f'unknown timbre {name!r}; choose from {TIMBRES}')
     return x / np.sqrt(np.mean(x**2))
@@ -592,8 +605,12 @@ def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = Synthetic
     lists = {split: [VideoEntry(spec.relpath(cfg), spec.label) for spec in specs if spec.split == split]
              for split in SPLITS}
     outputs = {'train_all.txt': lists['train'], 'val.txt': lists['val'], 'test.txt': lists['test']}
+    named = {spec.relpath(cfg) for spec in specs if spec.split == 'train' and spec.sound_names_class(cfg)}
+    pool = [e for e in lists['train'] if e.path in named] if cfg.clean_labeled else lists['train']
     for k in cfg.shots:
-        labeled, unlabeled = draw_labeled_split(lists['train'], k, cfg.seed)
+        labeled, _ = draw_labeled_split(pool, k, cfg.seed)
+        chosen = {e.path for e in labeled}
+        unlabeled = [e for e in sorted(lists['train'], key=lambda e: (e.label, e.path)) if e.path not in chosen]
         outputs[f'train_labeled_{k}shot.txt'] = labeled
         outputs[f'train_unlabeled_{k}shot.txt'] = unlabeled
     for name, entries in outputs.items():

@@ -151,15 +151,15 @@ def test_invalid_config_raises(bad):
         SyntheticAVConfig(**{**TINY.__dict__, **bad})
 
 
-def test_source_preset_shares_no_class_factor_with_the_benchmark():
+def test_presets_source_timbres_are_no_benchmark_class_timbre():
     from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET
     bench, source = SyntheticAVConfig(**BENCHMARK_PRESET), SyntheticAVConfig(**SOURCE_PRESET)
-    assert bench.classes == SyntheticAVConfig().classes and len(source.classes) == 15
-    assert not set(bench.class_shapes) & set(source.class_shapes)
-    assert not set(bench.class_timbres) & set(source.class_timbres)
-    clip = render_clip(source, ClipSpec('train', label=14, index=0))  # star_buzz
-    assert source.factors(14) == ('star', 'buzz')
-    assert {d['shape'] for d in clip.distractors} <= set(source.distractor_shapes) - {'star'}
+    assert bench.classes == ['circle_low_tone', 'square_high_tone', 'triangle_chirp', 'star_buzz']
+    assert len(source.classes) == 4 and not set(bench.class_timbres) & set(source.class_timbres)
+    # distractors never share a shape with a benchmark class: a class shape in view is the sounding one
+    assert not set(bench.distractor_pool) & set(bench.class_shapes)
+    clip = render_clip(bench, ClipSpec('train', label=3, index=0))
+    assert {d['shape'] for d in clip.distractors} <= set(bench.distractor_pool)
 
 
 def test_named_factors_and_object_size_are_validated():
@@ -201,3 +201,20 @@ def test_paired_classes_and_ambiguous_sound_keep_the_video_and_swap_only_the_tim
 def test_paired_and_ambiguous_options_are_validated(bad, match):
     with pytest.raises(ValueError, match=match):
         SyntheticAVConfig(**bad)
+
+
+def test_clean_labeled_draws_exemplars_whose_sound_names_the_class(tmp_path):
+    cfg = SyntheticAVConfig(class_factors='paired', num_shapes=2, num_timbres=2, ambiguous_sound=0.6,
+                            clean_labeled=True, train_per_class=8, val_per_class=1, test_per_class=1, width=32,
+                            height=32, duration=1.0, shots=(1, 2))
+    root = tmp_path / 'set'
+    generate_dataset(root, cfg)
+    ann = load_annotations(root)['videos']
+    train = {e.path for e in read_list(root / 'train_all.txt')}
+    assert 0 < np.mean([ann[p]['sound_names_class'] for p in train]) < 1
+    for k in (1, 2):
+        labeled = read_list(root / f'train_labeled_{k}shot.txt')
+        unlabeled = {e.path for e in read_list(root / f'train_unlabeled_{k}shot.txt')}
+        assert Counter(e.label for e in labeled) == {0: k, 1: k}
+        assert all(ann[e.path]['sound_names_class'] for e in labeled)
+        assert unlabeled == train - {e.path for e in labeled}  # every other clip, ambiguous ones included

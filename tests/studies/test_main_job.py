@@ -10,8 +10,9 @@ from mmavssl.studies import MainJobConfig, format_summary, run_main_job
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
 from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG  # noqa: E402
 
-TINY_DATA = dict(num_shapes=2, num_timbres=1, train_per_class=2, val_per_class=1, test_per_class=1, width=32,
-                 height=32, fps=8, duration=1.0, shots=(1,))
+TINY_DATA = dict(num_shapes=2, num_timbres=2, shapes=('circle', 'square'), timbres=('low_tone', 'high_tone'),
+                 ambiguous_sound=0.0, train_per_class=2, val_per_class=1, test_per_class=1, width=32, height=32,
+                 fps=8, duration=1.0, shots=(1,))
 
 
 @pytest.mark.slow
@@ -51,8 +52,8 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
 
 
 def test_format_summary_reports_the_gain() -> None:
-    summary = dict(supervised={'config': 'a.py', 'acc/top1': 0.25, 'acc/mean1': 0.2, 'factor/shape': 0.4,
-                               'factor/timbre': 0.9},
+    summary = dict(supervised={'config': 'a.py', 'acc/top1': 0.25, 'acc/mean1': 0.2, 'subset/sound_names_class': 0.4,
+                               'subset/sound_ambiguous': 0.9},
                    semi_supervised={'config': 'b.py', 'acc/top1': 0.5, 'acc/mean1': 0.45},
                    comparison=dict(diff=0.25, low=0.2, high=0.3, num_clips=600),
                    localizer={'loc/cIoU': 0.5, 'loc/pointing': 0.9, 'loc/center/pointing': 0.2},

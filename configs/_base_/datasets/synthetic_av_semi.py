@@ -10,7 +10,7 @@
 # unlabeled_ann_file; FlexMatch's state size). k-shot variants replace both ann files and num_unlabeled.
 _base_ = ['./synthetic_av.py']
 
-num_unlabeled = 1194  # train_unlabeled_1shot.txt (1200 - 6)
+num_unlabeled = 1196  # train_unlabeled_1shot.txt (1200 - 4)
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
 # The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it (keep the two in step): a 0.3 s
 # window centred on the clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts
