@@ -56,6 +56,8 @@ class MainJobConfig:
             smaller set for tests).
         source_synthetic: Overrides of :class:`SyntheticAVConfig` for the source set (on top of its preset).
         bootstrap_samples: Bootstrap samples of the paired difference's interval.
+        figure_index: Line of the benchmark's ``test.txt`` whose clip the closing picture shows (its
+            localization map, an ASL-guided mask and a TubeToken mask: paper Fig. 3); None skips the picture.
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
         python: Interpreter for the subprocesses.
     """
@@ -76,6 +78,7 @@ class MainJobConfig:
     synthetic: Dict[str, Any] = field(default_factory=dict)
     source_synthetic: Dict[str, Any] = field(default_factory=dict)
     bootstrap_samples: int = 10000
+    figure_index: Optional[int] = 0
     extra_train_args: List[str] = field(default_factory=list)
     python: str = sys.executable
 
@@ -193,6 +196,19 @@ class MainJob:
                 f'masks would not either. Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
         return last
 
+    def _figure(self, step_dir: Path, localizer_ckpt: str) -> dict:
+        """Draw paper Fig. 3 for one test clip with the trained localizer; return the figure's path."""
+        out_dir = step_dir / 'fig3'
+        cmd = [self.cfg.python, 'tools/analysis/visualize_masks.py', '--ann-file',
+               str(Path(self.cfg.data_root) / 'test.txt'), '--index', str(self.cfg.figure_index),
+               '--localizer-config', self.cfg.localizer_config, '--checkpoint', localizer_ckpt,
+               '--out-dir', str(out_dir), '--overwrite']
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
+        found = sorted((self.repo_root / out_dir).glob('*_fig3.png'))
+        if not found:
+            raise RuntimeError(f'visualize_masks.py wrote no *_fig3.png under {out_dir}; see {step_dir / "log.txt"}')
+        return dict(path=str(found[0]))
+
     def run(self) -> dict:
         """Run every step and write ``summary.json`` and ``summary.md`` under the work dir.
 
@@ -201,7 +217,8 @@ class MainJob:
         """
         cfg = self.cfg
         pretrain = cfg.source_root is not None
-        total = 5 + pretrain
+        figure = cfg.figure_index is not None
+        total = 5 + pretrain + figure
 
         def generate(step_dir: Path) -> dict:
             sets = {'benchmark': (cfg.data_root, {**BENCHMARK_PRESET, **cfg.synthetic, 'seed': cfg.seed})}
@@ -239,6 +256,8 @@ class MainJob:
                                                           cfg.bootstrap_samples))
         summary = dict(data=data, localizer=loc, supervised=sup, semi_supervised=semi, comparison=paired,
                        seconds=self.timings)
+        if figure:
+            summary['figure'] = self._step('figure', next(step), total, lambda d: self._figure(d, loc['checkpoint']))
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / 'summary.json').write_text(json.dumps(summary, indent=1))
         table = format_summary(summary)
@@ -297,6 +316,9 @@ def format_summary(summary: dict) -> str:
     if 'loc/cIoU' in loc:
         lines.append(f'Localizer (validation): cIoU {loc["loc/cIoU"]:.3f}, pointing {loc["loc/pointing"]:.3f} '
                      f'(centre box: pointing {loc["loc/center/pointing"]:.3f}).')
+    if 'figure' in summary:
+        lines.append(f'Picture (localization map, ASL-guided and TubeToken masks of one test clip): '
+                     f'{summary["figure"]["path"]}')
     steps = ', '.join(f'{k} {v:.0f} s' for k, v in secs.items())
     lines.append(f'Total time {sum(secs.values()):.0f} s ({steps}).')
     return '\n'.join(lines)

@@ -22,7 +22,8 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
                         localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
-                        source_root=None, synthetic=TINY_DATA, localizer_options=[], semi_options=[],
+                        source_root=None, figure_index=None, synthetic=TINY_DATA, localizer_options=[],
+                        semi_options=[],
                         bootstrap_samples=200)
     lines = []
     summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
@@ -76,3 +77,20 @@ def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -
     row['loc/pointing'] = 0.9
     (run / 'scalars.json').write_text(json.dumps(row) + '\n')
     assert job._check_localizer(tmp_path / 'localizer')['loc/pointing'] == 0.9
+
+
+def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: Path) -> None:
+    from mmavssl.studies import MainJob
+    script = tmp_path / 'tools' / 'analysis' / 'visualize_masks.py'
+    script.parent.mkdir(parents=True)
+    # a stand-in for the real script: records its arguments and writes the figure where it was told
+    script.write_text('import sys, pathlib\n'
+                      'out = pathlib.Path(sys.argv[sys.argv.index("--out-dir") + 1])\n'
+                      'out.mkdir(parents=True)\n'
+                      '(out / "clip_fig3.png").write_text(" ".join(sys.argv[1:]))\n')
+    job = MainJob(MainJobConfig(work_dir='job', data_root='bench', figure_index=3), tmp_path, echo=lambda _: None)
+    result = job._figure(tmp_path / 'job' / 'figure', 'loc.pth')
+    args = Path(result['path']).read_text()
+    assert result['path'].endswith('clip_fig3.png')
+    assert '--ann-file bench/test.txt --index 3' in args and '--checkpoint loc.pth' in args
+    assert f'--localizer-config {MainJobConfig().localizer_config}' in args
