@@ -465,7 +465,7 @@ def write_av_file(path: str | os.PathLike, frames: np.ndarray, audio: np.ndarray
     The first audio frame is given ``pts=0`` explicitly: FFmpeg then records the AAC encoder delay (1024
     priming samples) in the file, so readers drop it and sample ``n`` of ``audio`` plays at ``n /
     sample_rate`` s. Without a pts the priming samples play first and the audio arrives 64 ms late at
-    16 kHz (reference-toolbox F7); ``tests/datasets/test_synthetic.py`` checks the alignment by decoding.
+    16 kHz (FFmpeg's 1024-sample AAC encoder delay); ``tests/datasets/test_synthetic.py`` checks the alignment by decoding.
 
     Args:
         path: Destination file (overwritten).

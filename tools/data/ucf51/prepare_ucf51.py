@@ -26,7 +26,7 @@ from prep_utils import InputError, filter_playable, write_prepared  # noqa: E402
 
 from mmavssl.datasets.splits import VideoEntry, read_class_index, read_ucf_split  # noqa: E402
 
-# (class name, 1-based index in classInd.txt); list position = idx51 (reference-data.md §1.2).
+# (class name, 1-based index in classInd.txt); list position = idx51.
 UCF51_CLASSES: tuple[tuple[str, int], ...] = (
     ('ApplyEyeMakeup', 1), ('ApplyLipstick', 2), ('Archery', 3), ('BabyCrawling', 4), ('BalanceBeam', 5),
     ('BandMarching', 6), ('BasketballDunk', 9), ('BlowDryHair', 13), ('BlowingCandles', 14),
