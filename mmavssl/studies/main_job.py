@@ -189,11 +189,7 @@ class MainJob:
         if not rows:
             return {}
         last = {k: float(rows[-1][k]) for k in LOCALIZER_METRICS}
-        if last['loc/pointing'] <= last['loc/center/pointing']:
-            raise RuntimeError(
-                f"the localizer's validation pointing accuracy {last['loc/pointing']:.2f} does not beat the centre "
-                f"box's {last['loc/center/pointing']:.2f}: its maps do not follow the sound source, so ASL-guided "
-                f'masks would not either. Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
+        check_localizer(last, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
         return last
 
     def _figure(self, step_dir: Path, localizer_ckpt: str) -> dict:
@@ -264,6 +260,24 @@ class MainJob:
         (self.root / 'summary.md').write_text(table + '\n')
         self.echo('\n' + table)
         return summary
+
+
+def check_localizer(metrics: Dict[str, float], advice: str) -> None:
+    """Stop when a localizer points at the sound source no better than the centre box does.
+
+    Args:
+        metrics: ``loc/pointing`` and ``loc/center/pointing`` (and ``loc/cIoU``) of its evaluation.
+        advice: What to do about it, appended to the message.
+
+    Raises:
+        RuntimeError: If its pointing accuracy does not beat the centre box's (ASL would then sample masks from
+            maps that do not follow the sound source).
+    """
+    if metrics['loc/pointing'] <= metrics['loc/center/pointing']:
+        raise RuntimeError(
+            f"the localizer's pointing accuracy {metrics['loc/pointing']:.2f} does not beat the centre box's "
+            f"{metrics['loc/center/pointing']:.2f}: its maps do not follow the sound source, so ASL-guided masks "
+            f'would not either. {advice}')
 
 
 def compare_predictions(baseline: Union[str, os.PathLike], method: Union[str, os.PathLike],

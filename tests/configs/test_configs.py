@@ -76,7 +76,7 @@ def test_synthetic_dataset_samples(split: str, monkeypatch: pytest.MonkeyPatch) 
     init_default_scope('mmavssl')
     dataset = DATASETS.build(cfg[f'{split}_dataloader'].dataset)
     assert len(dataset) == {'train': 1200, 'val': 120, 'test': 600}[split]
-    assert dataset.metainfo['classes'][0] == 'circle_low_tone' and len(dataset.metainfo['classes']) == 6
+    assert dataset.metainfo['classes'][0] == 'circle_low_tone' and len(dataset.metainfo['classes']) == 4
     sample = dataset[0]
     views = 2 if split == 'test' else 1
     assert sample['inputs']['imgs'].shape == (views, 3, 8, cfg.img_size, cfg.img_size)

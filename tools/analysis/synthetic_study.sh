@@ -28,10 +28,15 @@ done
     $( [ -f "$PRETRAIN/last_checkpoint" ] && echo --resume )
 
 if [ ! -f "$LOC/localizer.pth" ]; then
-    "$PY" tools/train.py "$LOC_CONFIG" --work-dir "$LOC"
+    "$PY" tools/train.py "$LOC_CONFIG" --work-dir "$LOC" $( [ -f "$LOC/last_checkpoint" ] && echo --resume )
     cp "$(cat "$LOC/last_checkpoint")" "$LOC/localizer.pth"
 fi
 [ -d "$LOC/test" ] || "$PY" tools/test.py "$LOC_CONFIG" "$LOC/localizer.pth" --work-dir "$LOC/test"
+# No ASL row runs on a localizer that points at the source no better than the centre box.
+"$PY" -c "import sys; from mmavssl.studies.benchmark import read_test_metrics; \
+from mmavssl.studies.main_job import check_localizer, LOCALIZER_METRICS; \
+check_localizer(read_test_metrics(sys.argv[1], LOCALIZER_METRICS)[0], 'Retrain it (delete ' + sys.argv[2] + ').')" \
+    "$LOC/test" "$LOC/localizer.pth"
 
 status=0
 "$PY" tools/analysis/run_benchmark.py --spec configs/studies/synthetic_table2.py --work-dir "$WORK" \
