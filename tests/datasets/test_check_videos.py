@@ -1,13 +1,11 @@
 """tools/analysis/check_videos.py and mmavssl.datasets.check: every missing, unreadable or silent video of a
 list is reported up front, in parallel, and the tool exits non-zero."""
 import os.path as osp
-import sys
 from pathlib import Path
 
 from mmavssl.datasets.check import check_video
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python
 
 
 def test_check_video_names_each_problem(media_dir: str, tmp_path: Path) -> None:

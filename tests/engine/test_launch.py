@@ -1,6 +1,5 @@
 """Launch helpers: config adjustments, and a 2-process CPU (gloo) run of tools/dist_train.sh."""
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ from mmengine.config import Config
 from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
 from mmavssl.utils import safe_torch_load
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env
 
 
 def test_default_work_dir_priority() -> None:

@@ -8,12 +8,9 @@ Exits 1 when any problem is found (each is printed on its own line), 0 otherwise
 """
 import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.datasets import UnlabeledAVVideoDataset  # noqa: E402
-from mmavssl.datasets.check import check_videos  # noqa: E402
+from mmavssl.datasets import UnlabeledAVVideoDataset
+from mmavssl.datasets.check import check_videos
 
 
 def parse_args() -> argparse.Namespace:

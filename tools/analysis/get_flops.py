@@ -10,10 +10,7 @@ base-size models take seconds on a CPU.
 import argparse
 import json
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 from mmengine.config import Config, DictAction  # noqa: E402

@@ -7,13 +7,10 @@ Example (paper Fig. 4: top-1 versus tau_mix, one line per threshold group)::
 Writes the PNG and a markdown table with the same numbers next to it (``<out>`` with ``.md``).
 """
 import argparse
-import sys
 from pathlib import Path
 from typing import List, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points  # noqa: E402
+from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

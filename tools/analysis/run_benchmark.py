@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 from mmengine.config import DictAction  # noqa: E402

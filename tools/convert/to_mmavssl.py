@@ -17,13 +17,9 @@ Use the output with ``video_backbone=dict(..., pretrained='out.pth')`` (or ``ini
 checkpoint='out.pth')``), or pass ``--prefix video_backbone.`` to use it as a recognizer's ``load_from``.
 """
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.models.utils.convert import CONVERTERS, load_state_dict_file, save_converted  # noqa: E402
-from mmavssl.utils import trust_checkpoint  # noqa: E402
+from mmavssl.models.utils.convert import CONVERTERS, load_state_dict_file, save_converted
+from mmavssl.utils import trust_checkpoint
 
 
 def parse_args() -> argparse.Namespace:

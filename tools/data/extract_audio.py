@@ -25,10 +25,8 @@ from typing import Sequence
 import av
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prep_utils import parallel_map  # noqa: E402
-
-from mmavssl.datasets.splits import read_list  # noqa: E402
+from mmavssl.datasets.preparation import parallel_map
+from mmavssl.datasets.splits import read_list
 
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 

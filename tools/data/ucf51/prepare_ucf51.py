@@ -21,10 +21,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prep_utils import InputError, filter_playable, write_prepared  # noqa: E402
-
-from mmavssl.datasets.splits import VideoEntry, read_class_index, read_ucf_split  # noqa: E402
+from mmavssl.datasets.preparation import InputError, filter_playable, write_prepared
+from mmavssl.datasets.splits import VideoEntry, read_class_index, read_ucf_split
 
 # (class name, 1-based index in classInd.txt); list position = idx51 (reference-data.md §1.2).
 UCF51_CLASSES: tuple[tuple[str, int], ...] = (

@@ -20,10 +20,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prep_utils import InputError, filter_playable, parse_int, read_csv_rows, write_prepared  # noqa: E402
-
-from mmavssl.datasets.splits import VideoEntry  # noqa: E402
+from mmavssl.datasets.preparation import InputError, filter_playable, parse_int, read_csv_rows, write_prepared
+from mmavssl.datasets.splits import VideoEntry
 
 SUBSETS = ('train', 'test')
 
