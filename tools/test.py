@@ -4,10 +4,10 @@ import os
 import sys
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 from mmavssl.engine import (default_work_dir, enable_tensorboard, enable_visualization, finish_distributed,
                             prepare_launcher)
+from mmavssl.engine.runner import QuietRunner
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
@@ -73,7 +73,7 @@ def main() -> None:
         trust_checkpoint(args.checkpoint)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_launcher(cfg, args.launcher)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else QuietRunner.from_cfg(cfg)
     runner.test()
     # The DDP wrapper must go before its process group, or a gloo rank can abort at exit.
     del runner

@@ -3,9 +3,9 @@ import argparse
 import os
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 from mmavssl.engine import default_work_dir, enable_amp, enable_tensorboard, finish_distributed, prepare_launcher
+from mmavssl.engine.runner import QuietRunner
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
 
@@ -80,7 +80,7 @@ def main() -> None:
         trust_checkpoint(path)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_launcher(cfg, args.launcher)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else QuietRunner.from_cfg(cfg)
     runner.train()
     # The DDP wrapper must go before its process group, or a gloo rank can abort at exit.
     del runner
