@@ -24,9 +24,10 @@ from typing import Optional, Type
 
 from mmengine.registry import Registry
 
-from mmavssl.utils.compat import patch_mmaction_drn
+from mmavssl.utils.compat import patch_mmaction_drn, silence_mmcv_lite_warning
 
 patch_mmaction_drn()
+silence_mmcv_lite_warning()
 
 
 class FallThroughRegistry(Registry):
