@@ -1,4 +1,4 @@
-"""Extract every video's audio track to ``<out_root>/<relative path>.wav`` (16 kHz mono s16 by default).
+"""Extract every video's audio track to ``<out_root>/<relative path with .wav>`` (16 kHz mono s16 by default).
 
 Examples::
 
@@ -6,9 +6,10 @@ Examples::
     python tools/data/extract_audio.py data/vggsound/videos data/vggsound/audio \\
         --list data/vggsound/vggsound_train_list_videos.txt --sample-rate 16000
 
-Resumable: a ``.wav`` that exists is finished (files are written to a temp name and renamed), so a rerun
-skips it. Videos without an audio stream are counted and listed, unreadable ones are counted as failed;
-neither stops the run. The exit status is 1 when any video failed, else 0.
+``a/clip.mp4`` becomes ``<out_root>/a/clip.wav``, where ``AVVideoDataset(data_prefix=dict(video=VIDEO_ROOT,
+audio=OUT_ROOT))`` reads it. Resumable: a ``.wav`` that exists is finished (files are written to a temp name and
+renamed), so a rerun skips it. Videos without an audio stream are counted and listed, unreadable ones are
+counted as failed; neither stops the run. The exit status is 1 when any video failed, else 0.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from typing import Sequence
 import av
 import numpy as np
 
+from mmavssl.datasets import wav_relpath
 from mmavssl.datasets.preparation import parallel_map
 from mmavssl.datasets.splits import read_list
 
@@ -60,7 +62,7 @@ def extract_one(rel: str, video_root: str, out_root: str, sample_rate: int, chan
     ``status`` is ``'skipped'`` (the ``.wav`` exists), ``'extracted'``, ``'no audio'`` or
     ``'failed: <error>'``. The ``.wav`` appears only complete (temp file + atomic rename).
     """
-    dest = Path(out_root) / f'{rel}.wav'
+    dest = Path(out_root) / wav_relpath(rel)
     if dest.is_file():
         return rel, 'skipped'
     tmp = dest.with_name(f'.{dest.name}.tmp{os.getpid()}')
@@ -116,6 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         videos = find_videos(video_root, args.list, tuple(e.lower() for e in args.ext))
     except (ValueError, FileNotFoundError) as err:
         print(f'error: {err}', file=sys.stderr)
+        return 2
+    by_wav: dict[str, list[str]] = {}
+    for rel in videos:
+        by_wav.setdefault(wav_relpath(rel), []).append(rel)
+    clashes = [rels for rels in by_wav.values() if len(rels) > 1]
+    if clashes:
+        print('error: videos that differ only in their extension would share one .wav: '
+              + '; '.join(' and '.join(rels) for rels in clashes), file=sys.stderr)
         return 2
     job = partial(extract_one, video_root=str(video_root), out_root=args.out_root,
                   sample_rate=args.sample_rate, channels=args.channels)
