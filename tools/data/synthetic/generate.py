@@ -64,6 +64,13 @@ def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
         kwargs.update(PRESETS[args.preset])
     if args.gpu_preset:
         kwargs.update(GPU_PRESET)
+    fits = [k for k in kwargs['shots'] if 1 <= k <= kwargs['train_per_class']]
+    if len(fits) < len(kwargs['shots']):
+        # The default --shots 1 5 needs 5 training clips per class; say which shots this set can have.
+        hint = (f'pass --shots {" ".join(map(str, fits))}' if fits else
+                f'pass shot counts from 1 to {kwargs["train_per_class"]}')
+        raise ValueError(f'--shots {" ".join(map(str, kwargs["shots"]))} needs every shot count in '
+                         f'1..--train-per-class ({kwargs["train_per_class"]}): {hint}')
     return SyntheticAVConfig(**kwargs)
 
 
