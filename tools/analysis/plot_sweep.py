@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import List, Optional
 
 from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('results', help='benchmark.json or benchmark.csv written by run_benchmark.py')
     parser.add_argument('--param', required=True,
                         help='parameter: "x" (the spec field), a cfg_options key (or its last part), or NAME '

@@ -29,6 +29,7 @@ import numpy as np
 from mmavssl.datasets import wav_relpath
 from mmavssl.datasets.preparation import parallel_map
 from mmavssl.datasets.splits import read_list
+from mmavssl.utils.cli import HelpFormatter
 
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 
@@ -95,14 +96,14 @@ def find_videos(video_root: Path, list_file: str | None, exts: Sequence[str]) ->
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    p.add_argument('video_root')
-    p.add_argument('out_root')
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
+    p.add_argument('video_root', help='folder the video paths are relative to')
+    p.add_argument('out_root', help='folder the .wav files are written to (same layout)')
     p.add_argument('--list', help='"path label" list of videos relative to VIDEO_ROOT (default: all videos)')
     p.add_argument('--ext', nargs='+', default=list(VIDEO_EXTS), help='extensions searched without --list')
-    p.add_argument('--sample-rate', type=int, default=16000)
-    p.add_argument('--channels', type=int, choices=(1, 2), default=1)
-    p.add_argument('--workers', type=int, default=1)
+    p.add_argument('--sample-rate', type=int, default=16000, help='output rate in Hz')
+    p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='output channels')
+    p.add_argument('--workers', type=int, default=1, help='parallel processes')
     p.add_argument('--report', help='write {status: [paths]} of the run as JSON here')
     return p.parse_args(argv)
 

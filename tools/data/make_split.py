@@ -24,27 +24,31 @@ from typing import Sequence
 
 from mmavssl.datasets.splits import (VideoEntry, class_counts, draw_labeled_split, read_class_index, read_list,
                                      read_svformer_list, read_ucf_split, write_list)
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     sub = p.add_subparsers(dest='cmd', required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('--overwrite', action='store_true', help='replace output files that exist')
-    d = sub.add_parser('draw', parents=[common], help='draw labeled/unlabeled splits from a full training list')
+    d = sub.add_parser('draw', parents=[common], formatter_class=HelpFormatter,
+                       help='draw labeled/unlabeled splits from a full training list')
     d.add_argument('list', help='training list, "path label" lines')
     d.add_argument('--shots', type=int, nargs='+', required=True, help='labeled clips per class, e.g. 1 5')
-    d.add_argument('--seed', type=int, default=0)
-    d.add_argument('--out-dir', required=True)
+    d.add_argument('--seed', type=int, default=0, help='seed of the draw')
+    d.add_argument('--out-dir', required=True, help='folder of the split files')
     d.add_argument('--prefix', default='train', help='files are <prefix>_{labeled,unlabeled}_<k>shot.txt')
-    u = sub.add_parser('ucf', parents=[common], help='convert an official UCF-101 split file')
+    u = sub.add_parser('ucf', parents=[common], formatter_class=HelpFormatter,
+                       help='convert an official UCF-101 split file')
     u.add_argument('class_ind', help='classInd.txt')
     u.add_argument('split_file', help='trainlist0X.txt or testlist0X.txt')
-    u.add_argument('out')
-    s = sub.add_parser('svformer', parents=[common], help='convert a SVFormer split file')
-    s.add_argument('list')
-    s.add_argument('out')
+    u.add_argument('out', help='0-based "path label" list to write')
+    s = sub.add_parser('svformer', parents=[common], formatter_class=HelpFormatter,
+                       help='convert a SVFormer split file')
+    s.add_argument('list', help="SVFormer's list file")
+    s.add_argument('out', help='relative "path label" list to write')
     s.add_argument('--keep-components', type=int, default=None,
                    help='keep only the last N path components (2 for UCF-101: Class/v_X.avi)')
     return p.parse_args(argv)
