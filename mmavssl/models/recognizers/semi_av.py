@@ -222,9 +222,10 @@ class SemiSupervisedAVRecognizer(BaseModel):
         localizer: Config of the frozen localizer (``localize(imgs, loc_audios, frames_per_map=1)``); required
             by mixers that need maps.
         mix_loss: Config of L_mix, called ``mix_loss(mix_logits (B, K), probs_a (B, K), mask_a (B,),
-            probs_b (B, K), mask_b (B,), lam (B,)) -> scalar``; default ``MixConsistencyLoss()``.
+            probs_b (B, K), mask_b (B,), lam (B,)) -> scalar``; default ``MixConsistencyLoss()``, which a config
+            without ``type`` configures.
         contrastive_loss: Config of L_c, called ``contrastive_loss(z_vid (N, D), z_aud (N, D)) -> scalar``;
-            default ``AVContrastiveLoss()``.
+            default ``AVContrastiveLoss()``, which a config without ``type`` configures.
         semi_train_cfg: Overrides of :data:`DEFAULT_SEMI_TRAIN_CFG`. The keys of :data:`LEGACY_LOSS_KEYS` and
             ``use_audio`` of earlier configs are still accepted (``use_audio`` must match the student).
         semi_test_cfg: ``dict(predict_on='teacher' | 'student')`` (default teacher).
@@ -244,9 +245,12 @@ class SemiSupervisedAVRecognizer(BaseModel):
                  data_preprocessor: Optional[ConfigOrModule] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=_build(data_preprocessor), init_cfg=init_cfg)
-        # Copies, so that legacy keys never write into the caller's configs (or the module-level defaults).
-        slots = {name: dict(cfg) if isinstance(cfg, dict) else cfg
-                 for name, cfg in (('mix_loss', mix_loss), ('contrastive_loss', contrastive_loss))}
+        # Copies, so that legacy keys never write into the caller's configs. The defaults hold only a type, so a
+        # config without one sets arguments of the default loss (--cfg-options model.mix_loss.tau_mix=0.1 works
+        # on configs that do not name the loss).
+        slots = {name: {**default, **cfg} if isinstance(cfg, dict) else cfg
+                 for name, cfg, default in (('mix_loss', mix_loss, DEFAULT_MIX_LOSS),
+                                            ('contrastive_loss', contrastive_loss, DEFAULT_CONTRASTIVE_LOSS))}
         train_cfg, legacy_use_audio = _split_legacy_keys(semi_train_cfg or {}, slots)
         unknown = set(train_cfg) - set(DEFAULT_SEMI_TRAIN_CFG)
         if unknown:

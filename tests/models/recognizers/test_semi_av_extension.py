@@ -101,6 +101,10 @@ def test_legacy_semi_train_cfg_keys_give_the_same_losses() -> None:
     con = build(recognizer={}, mixer=dict(type='TubeTokenMixup'), threshold=FIXED,
                 semi_train_cfg=dict(contrastive_temperature=0.2, tau_mix=0.6))
     assert con.contrastive_loss.temperature == 0.2 and con.mix_loss.tau_mix == 0.6
+    # the new way: a slot config without type sets arguments of the default loss
+    new = build(recognizer={}, mixer=dict(type='TubeTokenMixup'), threshold=FIXED,
+                mix_loss=dict(tau_mix=0.6), contrastive_loss=dict(temperature=0.2))
+    assert new.contrastive_loss.temperature == 0.2 and new.mix_loss.tau_mix == 0.6
     with pytest.raises(ValueError, match='given as a module'):
         build(recognizer={}, mixer=dict(type='TubeTokenMixup'), threshold=FIXED,
               mix_loss=MODELS.build(dict(type='MixConsistencyLoss')), semi_train_cfg=dict(tau_mix=0.6))
