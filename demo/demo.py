@@ -19,13 +19,14 @@ from mmengine.config import Config, DictAction
 
 from mmavssl.apis import Prediction, inference_recognizer, init_recognizer, localize_video
 from mmavssl.datasets.av_dataset import read_class_names
+from mmavssl.utils.cli import HelpFormatter
 from mmavssl.visualization import write_overlay_video
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description='mmavssl demo: top-5 classes and a heatmap video',
-                                     allow_abbrev=False)
+                                     formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('config', help='config file of the model')
     parser.add_argument('checkpoint', help='checkpoint file (tools/train.py output)')
     parser.add_argument('video', help='video file (its audio track is used when it has one)')

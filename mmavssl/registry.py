@@ -11,6 +11,11 @@ already imported ``mmaction.datasets`` or ``mmaction.evaluation``. :class:`FallT
 parent's locations when a name is missing here, which keeps ``import mmavssl`` light (``mmaction.models`` is
 imported only when a model name actually falls through).
 
+Registries without members of their own (OPTIMIZERS, PARAM_SCHEDULERS, ...) are kept on purpose: under
+``default_scope='mmavssl'`` mmengine's Runner builds every kind through the scope's child registry, and a missing
+child makes it warn and skip mmaction2's. Kinds that nothing here builds (runner constructors, task utils,
+inferencers) have no child until mmavssl has members for them.
+
 Falling through to mmaction2's MODELS registry imports ``mmaction.models``; :mod:`mmavssl.utils.compat`
 makes that import work with the PyPI wheel of mmaction2 1.2.0 (see its docstring).
 """
@@ -19,9 +24,10 @@ from typing import Optional, Type
 
 from mmengine.registry import Registry
 
-from mmavssl.utils.compat import patch_mmaction_drn
+from mmavssl.utils.compat import patch_mmaction_drn, silence_mmcv_lite_warning
 
 patch_mmaction_drn()
+silence_mmcv_lite_warning()
 
 
 class FallThroughRegistry(Registry):
@@ -61,7 +67,6 @@ def _child(name: str, parent: Registry, *locations: str) -> Registry:
 
 
 RUNNERS = _child('runner', mmaction_registry.RUNNERS, 'mmavssl.engine')
-RUNNER_CONSTRUCTORS = _child('runner constructor', mmaction_registry.RUNNER_CONSTRUCTORS, 'mmavssl.engine')
 LOOPS = _child('loop', mmaction_registry.LOOPS, 'mmavssl.engine')
 HOOKS = _child('hook', mmaction_registry.HOOKS, 'mmavssl.engine.hooks')
 DATASETS = _child('dataset', mmaction_registry.DATASETS, 'mmavssl.datasets')
@@ -77,9 +82,7 @@ OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
 PARAM_SCHEDULERS = _child('parameter scheduler', mmaction_registry.PARAM_SCHEDULERS, 'mmavssl.engine')
 METRICS = _child('metric', mmaction_registry.METRICS, 'mmavssl.evaluation')
 EVALUATOR = _child('evaluator', mmaction_registry.EVALUATOR, 'mmavssl.evaluation')
-TASK_UTILS = _child('task util', mmaction_registry.TASK_UTILS, 'mmavssl.models')
 VISUALIZERS = _child('visualizer', mmaction_registry.VISUALIZERS, 'mmavssl.visualization')
 VISBACKENDS = _child('vis_backend', mmaction_registry.VISBACKENDS, 'mmavssl.utils')
 LOG_PROCESSORS = _child('log_processor', mmaction_registry.LOG_PROCESSORS, 'mmavssl.engine')
-INFERENCERS = _child('inferencer', mmaction_registry.INFERENCERS, 'mmavssl.apis')
 FUNCTIONS = _child('function', mmaction_registry.FUNCTION, 'mmavssl.models', 'mmavssl.datasets')

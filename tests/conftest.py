@@ -1,7 +1,6 @@
 """Shared pytest setup: offline model hubs, small thread pools, GPU-marked tests skipped without a GPU, and
 session fixtures of tiny trained models on a tiny synthetic set."""
 import os
-import sys
 from pathlib import Path
 from typing import Dict
 
@@ -12,7 +11,6 @@ import torch  # noqa: E402
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / 'data'))
 from toolbox_testing import REPO_ROOT, synthetic_config, tiny_synthetic_set, train_tiny  # noqa: E402
 
 

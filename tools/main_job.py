@@ -5,19 +5,21 @@ import argparse
 from pathlib import Path
 
 from mmavssl.studies import MainJobConfig, run_main_job
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line (every option defaults to the README's job)."""
     defaults = MainJobConfig()
-    parser = argparse.ArgumentParser(description=__doc__, allow_abbrev=False)
+    parser = argparse.ArgumentParser(formatter_class=HelpFormatter, description=__doc__, allow_abbrev=False)
     parser.add_argument('--data-root', default=defaults.data_root, help='synthetic benchmark folder')
     parser.add_argument('--source-root', default=defaults.source_root, help='pretraining source set folder')
     parser.add_argument('--work-dir', default=defaults.work_dir, help='root of all work dirs of the job')
-    parser.add_argument('--localizer-config', default=defaults.localizer_config)
-    parser.add_argument('--supervised-config', default=defaults.supervised_config)
-    parser.add_argument('--semi-config', default=defaults.semi_config)
-    parser.add_argument('--seed', type=int, default=defaults.seed)
+    parser.add_argument('--localizer-config', default=defaults.localizer_config, help='localizer training config')
+    parser.add_argument('--supervised-config', default=defaults.supervised_config,
+                        help='supervised-only baseline config')
+    parser.add_argument('--semi-config', default=defaults.semi_config, help='semi-supervised config')
+    parser.add_argument('--seed', type=int, default=defaults.seed, help='seed of every run')
     return parser.parse_args()
 
 

@@ -4,17 +4,19 @@ import os
 import sys
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 from mmavssl.engine import (default_work_dir, enable_tensorboard, enable_visualization, finish_distributed,
                             prepare_launcher)
+from mmavssl.engine.runner import QuietRunner
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Test (and evaluate) an mmavssl model', allow_abbrev=False)
+    parser = argparse.ArgumentParser(description='Test (and evaluate) an mmavssl model', formatter_class=HelpFormatter,
+                                     allow_abbrev=False)
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the directory to save the evaluation metrics')
@@ -31,8 +33,9 @@ def parse_args() -> argparse.Namespace:
                         help='load a checkpoint even if it leaves model parameters at their random initialisation')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=2')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+                        help='job launcher (tools/dist_test.sh passes pytorch)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.show and sys.platform.startswith('linux') and not (os.environ.get('DISPLAY')
                                                                or os.environ.get('WAYLAND_DISPLAY')):
@@ -73,7 +76,7 @@ def main() -> None:
         trust_checkpoint(args.checkpoint)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_launcher(cfg, args.launcher)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else QuietRunner.from_cfg(cfg)
     runner.test()
     # The DDP wrapper must go before its process group, or a gloo rank can abort at exit.
     del runner

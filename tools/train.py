@@ -3,16 +3,18 @@ import argparse
 import os
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 from mmavssl.engine import default_work_dir, enable_amp, enable_tensorboard, finish_distributed, prepare_launcher
+from mmavssl.engine.runner import QuietRunner
 from mmavssl.registry import RUNNERS
 from mmavssl.utils import trust_checkpoint
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Train an mmavssl model', allow_abbrev=False)
+    parser = argparse.ArgumentParser(description='Train an mmavssl model', formatter_class=HelpFormatter,
+                                     allow_abbrev=False)
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
@@ -34,8 +36,9 @@ def parse_args() -> argparse.Namespace:
                         'requirements/optional.txt)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_cfg.max_iters=100')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+                        help='job launcher (tools/dist_train.sh passes pytorch)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -80,7 +83,7 @@ def main() -> None:
         trust_checkpoint(path)
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_launcher(cfg, args.launcher)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else QuietRunner.from_cfg(cfg)
     runner.train()
     # The DDP wrapper must go before its process group, or a gloo rank can abort at exit.
     del runner

@@ -18,7 +18,10 @@ model = dict(
     localizer=dict(type='FNACLocalizer', visual_stage=4, input_size=(224, 224),
                    video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std, frozen=True,
                    checkpoint=None),
-    semi_train_cfg=dict(gamma1=2.0, gamma2=2.0, gamma3=0.1, tau_mix=0.3),
+    # Eq. 10 with the paper's hard indicator at tau_mix 0.3 on softmax probabilities; Eq. 13-18 at temperature 0.05.
+    mix_loss=dict(type='MixConsistencyLoss', tau_mix=0.3, weighting='hard', target_space='prob'),
+    contrastive_loss=dict(type='AVContrastiveLoss', temperature=0.05),
+    semi_train_cfg=dict(gamma1=2.0, gamma2=2.0, gamma3=0.1),
     semi_test_cfg=dict(predict_on='teacher'),
     data_preprocessor=dict(type='MultiBranchAVDataPreprocessor', data_preprocessor=student.data_preprocessor))
 

@@ -1,9 +1,10 @@
 """Datasets, samplers, transforms, splits and the synthetic dataset of mmavssl."""
 from . import splits, synthetic, transforms  # noqa: F401
-from .av_dataset import AVVideoDataset, UnlabeledAVVideoDataset, count_bad_files, files_without_audio
+from .av_dataset import (AVVideoDataset, UnlabeledAVVideoDataset, count_bad_files, files_without_audio,
+                         wav_relpath)
 from .collate import multi_branch_collate
 from .errors import BadVideoError
 from .samplers import LabeledUnlabeledSampler
 
 __all__ = ['AVVideoDataset', 'UnlabeledAVVideoDataset', 'LabeledUnlabeledSampler', 'BadVideoError',
-           'count_bad_files', 'files_without_audio', 'multi_branch_collate']
+           'count_bad_files', 'files_without_audio', 'multi_branch_collate', 'wav_relpath']

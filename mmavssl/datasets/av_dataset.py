@@ -16,6 +16,20 @@ from .seeding import seeded_rngs
 _MAX_LISTED = 20
 
 
+def wav_relpath(video_relpath: str) -> str:
+    """Where the pre-extracted audio of a video lies under the audio root: its relative path with ``.wav``.
+
+    ``tools/data/extract_audio.py`` writes there and :class:`AVVideoDataset` reads there.
+
+    Args:
+        video_relpath: Path of the video relative to the video root, e.g. ``'a/clip.mp4'``.
+
+    Returns:
+        E.g. ``'a/clip.wav'``.
+    """
+    return osp.splitext(video_relpath)[0] + '.wav'
+
+
 def read_class_names(path: str) -> List[str]:
     """Class names from ``name`` or ``index name`` lines (e.g. UCF101's ``classInd.txt``), in file order.
 
@@ -110,7 +124,7 @@ class AVVideoDataset(BaseActionDataset):
             if osp.isabs(rel):
                 raise ValueError(f'{where}: absolute path {rel!r} cannot be mapped into the audio root; make '
                                  "list paths relative to data_prefix['video']")
-            info['audio_path'] = osp.join(self.data_prefix['audio'], osp.splitext(rel)[0] + '.wav')
+            info['audio_path'] = osp.join(self.data_prefix['audio'], wav_relpath(rel))
         return info
 
     def load_data_list(self) -> List[dict]:

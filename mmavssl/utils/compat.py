@@ -6,10 +6,15 @@ mmaction2 1.2.0's wheel lacks ``mmaction/models/localizers/drn/`` (the upstream 
 that falls through to mmaction2's MODELS. Rather than editing site-packages, :func:`patch_mmaction_drn` puts a
 placeholder package into ``sys.modules`` whose ``DRN`` raises when constructed. It is skipped when a real
 ``drn`` folder exists (a source checkout of mmaction2), so it never shadows working code.
+
+The pinned mmcv is mmcv-lite (no compiled ops): every process that imports mmaction2's models gets mmcv's warning
+that ``MultiScaleDeformableAttention`` is missing. No mmavssl component uses that op, so
+:func:`silence_mmcv_lite_warning` ignores that one warning.
 """
 import importlib.util
 import sys
 import types
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +55,8 @@ def patch_mmaction_drn() -> bool:
     sys.modules[_DRN_PACKAGE] = package
     sys.modules[f'{_DRN_PACKAGE}.drn'] = module
     return True
+
+
+def silence_mmcv_lite_warning() -> None:
+    """Ignore mmcv-lite's ``Fail to import MultiScaleDeformableAttention`` warning (nothing here needs the op)."""
+    warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``', category=UserWarning)

@@ -4,7 +4,6 @@ Models are built on the meta device (no memory, no initialisation cost) so that 
 milliseconds; ``test_supervised_av_trains_and_tests_through_tools`` runs a real model end to end.
 """
 import json
-import sys
 from pathlib import Path
 from typing import List
 
@@ -15,8 +14,7 @@ from mmengine.registry import init_default_scope
 from mmavssl.models.utils.flops import build_meta_model
 from mmavssl.registry import DATASETS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python
 
 CONFIG_DIR = REPO_ROOT / 'configs'
 CONFIGS = sorted(p.relative_to(CONFIG_DIR).as_posix() for p in CONFIG_DIR.rglob('*.py'))

@@ -1,7 +1,7 @@
 """Helpers shared by the toolbox tests: paths, subprocess environment and toy Runner construction.
 
-Tests import this module after putting ``tests/data`` on ``sys.path`` (which also makes ``toy_components``,
-named in the toy configs' ``custom_imports``, importable in-process).
+``pytest.ini`` puts ``tests/data`` on ``sys.path`` (``pythonpath``), so tests import this module and
+``toy_components`` (named in the toy configs' ``custom_imports``) by name.
 """
 import os
 import socket

@@ -1,9 +1,9 @@
 """Toy audio-visual dataset and classifier for the toolbox tests (registered into mmavssl's registries).
 
 Loaded by the configs in ``tests/data/configs/`` through ``custom_imports=dict(imports=['toy_components'])``;
-tests put ``tests/data`` on ``sys.path`` (or ``PYTHONPATH`` for subprocesses). The samples follow the format of
-``docs/architecture.md`` (``imgs`` uint8 (V, C, T, H, W), ``audios`` float32 (V, L, M)) but are tiny random
-tensors, so a Runner trains on them in well under a second.
+``pytest.ini`` puts ``tests/data`` on ``sys.path`` (``toolbox_testing.subprocess_env`` on ``PYTHONPATH`` for
+subprocesses). The samples follow the format of ``docs/architecture.md`` (``imgs`` uint8 (V, C, T, H, W),
+``audios`` float32 (V, L, M)) but are tiny random tensors, so a Runner trains on them in well under a second.
 """
 from typing import Dict, List, Optional, Union
 

@@ -4,10 +4,11 @@ import os.path as osp
 import sys
 from pathlib import Path
 
+import pytest
+
 from mmavssl.datasets.check import check_video
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python
 
 
 def test_check_video_names_each_problem(media_dir: str, tmp_path: Path) -> None:
@@ -18,6 +19,20 @@ def test_check_video_names_each_problem(media_dir: str, tmp_path: Path) -> None:
     broken = tmp_path / 'broken.mp4'
     broken.write_bytes(b'\x00garbage' * 100)
     assert str(broken) in check_video(str(broken))
+
+
+def test_unreadable_video_gives_one_clear_line_and_no_raw_decoder_output(tmp_path: Path,
+                                                                        capfd: pytest.CaptureFixture) -> None:
+    broken = tmp_path / 'truncated.mp4'
+    broken.write_bytes(b'\x00\x00\x00\x18ftypmp42' + b'\x00' * 200)
+    capfd.readouterr()
+    problem = check_video(str(broken))
+    out, err = capfd.readouterr()
+    assert str(broken) in problem and 're-encode or remove it' in problem
+    # decord's FFmpeg and C++ logger ("ERROR opening: ...") write to file descriptor 2 directly
+    assert out == '' and err == ''
+    print('stderr still works', file=sys.stderr)
+    assert capfd.readouterr().err == 'stderr still works\n'
 
 
 def test_tool_lists_every_problem_and_exits_non_zero(media_dir: str, tmp_path: Path) -> None:

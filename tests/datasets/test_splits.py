@@ -114,3 +114,13 @@ def test_make_split_cli(tmp_path):
     assert f'sha256={sha}' in res.stdout
     res = subprocess.run(cmd[:-4] + ['9', '--out-dir', str(tmp_path / 'o2')], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 2 and 'fewer' in res.stderr
+    # existing splits stay as they are unless --overwrite
+    (tmp_path / 'out' / 'train_unlabeled_1shot.txt').write_text('edited by hand\n')
+    res = subprocess.run(cmd[:-3] + ['6'] + cmd[-2:], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and 'already exist' in res.stderr and '--overwrite' in res.stderr
+    assert str(tmp_path / 'out' / 'train_unlabeled_1shot.txt') in res.stderr and 'wrote' not in res.stdout
+    assert (tmp_path / 'out' / 'train_unlabeled_1shot.txt').read_text() == 'edited by hand\n'
+    assert read_list(tmp_path / 'out' / 'train_labeled_3shot.txt') == labeled
+    res = subprocess.run(cmd + ['--overwrite'], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert read_list(tmp_path / 'out' / 'train_unlabeled_1shot.txt') == draw_labeled_split(ENTRIES, 1, seed=5)[1]

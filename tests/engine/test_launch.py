@@ -1,6 +1,5 @@
 """Launch helpers: config adjustments, and a 2-process CPU (gloo) run of tools/dist_train.sh."""
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ from mmengine.config import Config
 from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
 from mmavssl.utils import safe_torch_load
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env
 
 
 def test_default_work_dir_priority() -> None:
@@ -60,3 +58,36 @@ def test_dist_train_two_cpu_processes(tmp_path: Path) -> None:
     assert 'Iter(train) [8/8]' in log
     checkpoint = safe_torch_load(work_dir / 'iter_8.pth')
     assert checkpoint['meta']['iter'] == 8
+
+
+def _fake_python(path: Path, name: str) -> Path:
+    """An executable that prints ``name`` and its arguments, standing in for an interpreter."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/usr/bin/env bash\necho {name} "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize('script, args', [('dist_train.sh', ['cfg.py', '2']),
+                                          ('dist_test.sh', ['cfg.py', 'ckpt.pth', '2'])])
+def test_launch_scripts_run_the_project_environment(tmp_path: Path, script: str, args: list) -> None:
+    """The launchers run <repo>/.venv/bin/python when it exists, else python from PATH; PYTHON overrides."""
+    repo = tmp_path / 'repo'
+    for name in (script, 'find_python.sh'):
+        (repo / 'tools').mkdir(parents=True, exist_ok=True)
+        (repo / 'tools' / name).write_text((REPO_ROOT / 'tools' / name).read_text())
+    _fake_python(tmp_path / 'bin' / 'python', 'path-python')
+    env = {'PATH': f'{tmp_path / "bin"}:/usr/bin:/bin'}
+
+    def launched(extra_env: dict) -> str:
+        done = subprocess.run(['bash', str(repo / 'tools' / script), *args], capture_output=True, text=True,
+                              env={**env, **extra_env}, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert launched({}).startswith('path-python -m torch.distributed.run')
+    _fake_python(repo / '.venv' / 'bin' / 'python', 'venv-python')
+    out = launched({})
+    assert out.startswith('venv-python -m torch.distributed.run') and '--launcher pytorch' in out
+    _fake_python(tmp_path / 'other' / 'python', 'chosen-python')
+    assert launched({'PYTHON': str(tmp_path / 'other' / 'python')}).startswith('chosen-python')

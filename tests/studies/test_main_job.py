@@ -1,14 +1,12 @@
 """The main job's orchestration, run end to end with the toy config standing in for the real ones."""
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from mmavssl.studies import MainJobConfig, format_summary, run_main_job
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG  # noqa: E402
+from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG
 
 TINY_DATA = dict(num_shapes=2, num_timbres=2, shapes=('circle', 'square'), timbres=('low_tone', 'high_tone'),
                  ambiguous_sound=0.0, train_per_class=2, val_per_class=1, test_per_class=1, width=32, height=32,

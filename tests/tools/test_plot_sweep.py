@@ -1,9 +1,7 @@
 """tools/analysis/plot_sweep.py as a user runs it, on a benchmark.json written by the benchmark API."""
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python
 
 from mmavssl.studies.benchmark import RunRecord, summarize, write_outputs  # noqa: E402
 

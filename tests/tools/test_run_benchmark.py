@@ -3,13 +3,11 @@ tools/test.py as subprocesses, plus one config that fails."""
 import json
 import re
 import statistics
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, subprocess_env  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, subprocess_env
 
 pytestmark = pytest.mark.slow
 TOOL = 'tools/analysis/run_benchmark.py'

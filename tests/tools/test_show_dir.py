@@ -1,15 +1,13 @@
 """tools/test.py --show-dir / --show / --tensorboard with the AVVisualizer on a tiny trained checkpoint."""
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import cv2
 import pytest
 from mmengine.config import Config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python, subprocess_env  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python, subprocess_env
 
 from mmavssl.engine import enable_tensorboard, enable_visualization  # noqa: E402
 

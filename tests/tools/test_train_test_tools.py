@@ -1,12 +1,10 @@
 """tools/train.py and tools/test.py as a user runs them (subprocesses on the toy config)."""
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python
 
 pytestmark = pytest.mark.slow
 

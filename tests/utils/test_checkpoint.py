@@ -1,6 +1,5 @@
 """Checkpoints under torch >= 2.6: exact resume, load_from, refusal of code-running pickles, trust opt-in."""
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmavssl.utils import SAFE_GLOBALS, safe_torch_load, trust_checkpoint
 from mmavssl.utils import checkpoint as checkpoint_module
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python, runner_log, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python, runner_log, toy_runner
 
 SAFE_NAMES = {f'{g.__module__}.{g.__qualname__}' for g in SAFE_GLOBALS}
 

@@ -18,8 +18,7 @@ from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 from mmavssl.utils import checkpoint as checkpoint_module
 from mmavssl.utils import trust_checkpoint
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, subprocess_env  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, subprocess_env
 
 URL = 'http://example.invalid/evilcache.pth'
 

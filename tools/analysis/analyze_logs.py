@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmavssl.utils.cli import HelpFormatter
+
 
 def _is_train(row: Dict[str, float]) -> bool:
     """Whether a scalar record is a logged training iteration (validation records have ``step``, no ``iter``)."""
@@ -169,6 +171,7 @@ def train_time(rows: Sequence[Dict[str, float]], include_outliers: bool = False)
 def _main_plot_curve(argv: List[str]) -> str:
     """``plot_curve`` command."""
     parser = argparse.ArgumentParser(prog='analyze_logs.py plot_curve', allow_abbrev=False,
+                                     formatter_class=HelpFormatter,
                                      description='draw scalars of training logs against the iteration')
     parser.add_argument('work_dirs', nargs='+', type=Path, help='tools/train.py work dirs')
     parser.add_argument('--keys', nargs='+', default=['loss'],
@@ -191,6 +194,7 @@ def _main_plot_curve(argv: List[str]) -> str:
 def _main_train_time(argv: List[str]) -> str:
     """``cal_train_time`` command."""
     parser = argparse.ArgumentParser(prog='analyze_logs.py cal_train_time', allow_abbrev=False,
+                                     formatter_class=HelpFormatter,
                                      description='iteration-time statistics of training logs')
     parser.add_argument('work_dirs', nargs='+', type=Path, help='tools/train.py work dirs')
     parser.add_argument('--include-outliers', action='store_true',
@@ -217,7 +221,7 @@ def main(argv: Optional[List[str]] = None) -> str:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in COMMANDS:
         return COMMANDS[argv[0]](argv[1:])
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter,
                                      allow_abbrev=False)
     parser.add_argument('work_dirs', nargs='+', type=Path, help='tools/train.py work dirs')
     parser.add_argument('--keys', nargs='*', default=[], help='scalars to average (e.g. mask_ratio pseudo_acc)')

@@ -22,6 +22,8 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from torch.utils.data import DataLoader, Dataset
 
+from mmavssl.utils.cli import HelpFormatter
+
 
 def write_ucf_like(path: str, seconds: float = 7.0) -> str:
     """Write a 320x240 25 fps MPEG-4 + MP3 44.1 kHz stereo AVI with moving noise and a tone.
@@ -99,13 +101,14 @@ def measure(video: str, samples: int, workers: int, **pipe_kwargs) -> float:
 
 def main() -> None:
     """Parse arguments, run both decode modes, print figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=HelpFormatter,
+                                     allow_abbrev=False)
     parser.add_argument('--video', help='a video file (default: generated UCF-101-like clip)')
-    parser.add_argument('--samples', type=int, default=20)
+    parser.add_argument('--samples', type=int, default=20, help='unlabeled samples timed')
     parser.add_argument('--workers', type=int, default=0, help='DataLoader workers (0 = main process)')
-    parser.add_argument('--clip-len', type=int, default=8)
-    parser.add_argument('--interval', type=int, default=8)
-    parser.add_argument('--target-length', type=int, default=256)
+    parser.add_argument('--clip-len', type=int, default=8, help='frames per clip')
+    parser.add_argument('--interval', type=int, default=8, help='frame interval of the sampled clip')
+    parser.add_argument('--target-length', type=int, default=256, help='fbank frames')
     args = parser.parse_args()
     torch.set_num_threads(1)
     init_default_scope('mmavssl')

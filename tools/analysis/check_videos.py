@@ -8,17 +8,15 @@ Exits 1 when any problem is found (each is printed on its own line), 0 otherwise
 """
 import argparse
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.datasets import UnlabeledAVVideoDataset  # noqa: E402
-from mmavssl.datasets.check import check_videos  # noqa: E402
+from mmavssl.datasets import UnlabeledAVVideoDataset
+from mmavssl.datasets.check import check_videos
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument('ann_file', help='annotation list ("<path> [<label>]" per line)')
     parser.add_argument('--data-prefix', default='', help="the dataset's data_prefix['video']")
     parser.add_argument('--audio-prefix', default='', help="the dataset's data_prefix['audio'] (wav files), if any")

@@ -2,7 +2,7 @@
 
 Example::
 
-    python tools/analysis/get_flops.py configs/_base_/models/svformer_vit_b_divided.py --batch-size 1
+    python tools/analysis/get_flops.py configs/_base_/models/vit_b_divided_video.py --batch-size 1
 
 Counting happens on the meta device (no weights, no compute; see mmavssl/models/utils/flops.py), so
 base-size models take seconds on a CPU.
@@ -10,20 +10,18 @@ base-size models take seconds on a CPU.
 import argparse
 import json
 import os
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 from mmengine.config import Config, DictAction  # noqa: E402
 
 from mmavssl.models.utils.flops import complexity  # noqa: E402
+from mmavssl.utils.cli import HelpFormatter  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
     """Command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('config', help='config file with a `model` dict')
     parser.add_argument('--batch-size', type=int, default=None,
                         help='labeled clips per iteration (default: train_dataloader.batch_size, else 1)')

@@ -7,18 +7,16 @@ Example (paper Fig. 4: top-1 versus tau_mix, one line per threshold group)::
 Writes the PNG and a markdown table with the same numbers next to it (``<out>`` with ``.md``).
 """
 import argparse
-import sys
 from pathlib import Path
 from typing import List, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points  # noqa: E402
+from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('results', help='benchmark.json or benchmark.csv written by run_benchmark.py')
     parser.add_argument('--param', required=True,
                         help='parameter: "x" (the spec field), a cfg_options key (or its last part), or NAME '

@@ -2,7 +2,8 @@
 
 Examples::
 
-    python tools/analysis/run_benchmark.py configs/a.py configs/b.py --work-dir work_dirs/study --seeds 0 1 2
+    python tools/analysis/run_benchmark.py configs/synthetic/supervised_av_1shot.py configs/synthetic/asl_1shot.py \\
+        --work-dir work_dirs/study --seeds 0 1 2
     python tools/analysis/run_benchmark.py --spec study.yaml --work-dir work_dirs/study --checkpoints final best
     python tools/analysis/run_benchmark.py --spec study.yaml --work-dir work_dirs/study --dry-run
 
@@ -16,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 from mmengine.config import DictAction  # noqa: E402
@@ -24,11 +24,12 @@ from mmengine.config import DictAction  # noqa: E402
 from mmavssl.studies.benchmark import (CHECKPOINT_KINDS, DEFAULT_FLOPS_FN, DEFAULT_METRICS,  # noqa: E402
                                        BenchmarkEntry, entry_complexity, load_spec, run_study,
                                     summarize, write_outputs)
+from mmavssl.utils.cli import HelpFormatter  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('configs', nargs='*', help='config files (row name: the file name without .py)')
     parser.add_argument('--spec', help='study spec (.py/.yaml/.json) with "entries" (and optional "seeds", '
                                        '"cfg_options"); see docs/benchmark.md')

@@ -22,11 +22,13 @@ from mmavssl.apis.visualize_masks import build_frozen_localizer
 from mmavssl.datasets.transforms import load_av_sample
 from mmavssl.evaluation.functional import draw_boxes, overlay_map
 from mmavssl.registry import TRANSFORMS
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Visualise FNAC sound-source localisation maps', allow_abbrev=False)
+    parser = argparse.ArgumentParser(description='Visualise FNAC sound-source localisation maps',
+                                     formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('videos', nargs='+', help='video files with an audio stream')
     parser.add_argument('--out-dir', required=True, help='folder for the PNG files (created if missing)')
     parser.add_argument('--config', help='config whose `model` is an FNACLocalizer (default: FNAC defaults)')

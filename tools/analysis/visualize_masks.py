@@ -21,13 +21,15 @@ import torch
 
 from mmavssl.apis.visualize_masks import (backbone_geometry, build_frozen_localizer, loc_window_from_config,
                                           output_paths, refuse_existing, resolve_video, visualize_masks)
+from mmavssl.utils.cli import HelpFormatter
 
 DEFAULT_MODEL_CONFIG = os.path.join(os.path.dirname(__file__), '../../configs/_base_/models/vit_tiny_divided_video.py')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Fig. 3: TubeToken vs ASL-guided token masks', allow_abbrev=False)
+    parser = argparse.ArgumentParser(description='Fig. 3: TubeToken vs ASL-guided token masks',
+                                     formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('video', nargs='?', help='video of clip A (or use --ann-file/--index)')
     parser.add_argument('--ann-file', help='list file (`path label` lines) to take the video from')
     parser.add_argument('--index', type=int, default=0, help='0-based line of --ann-file')

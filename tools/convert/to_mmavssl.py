@@ -17,18 +17,15 @@ Use the output with ``video_backbone=dict(..., pretrained='out.pth')`` (or ``ini
 checkpoint='out.pth')``), or pass ``--prefix video_backbone.`` to use it as a recognizer's ``load_from``.
 """
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from mmavssl.models.utils.convert import CONVERTERS, load_state_dict_file, save_converted  # noqa: E402
-from mmavssl.utils import trust_checkpoint  # noqa: E402
+from mmavssl.models.utils.convert import CONVERTERS, load_state_dict_file, save_converted
+from mmavssl.utils import trust_checkpoint
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args() -> argparse.Namespace:
     """Command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('source', choices=sorted(CONVERTERS), help='layout of the input checkpoint')
     parser.add_argument('src', help='downloaded checkpoint (.pth, .pt, .bin or .safetensors)')
     parser.add_argument('dst', help='output file (never overwritten)')

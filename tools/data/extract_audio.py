@@ -1,4 +1,4 @@
-"""Extract every video's audio track to ``<out_root>/<relative path>.wav`` (16 kHz mono s16 by default).
+"""Extract every video's audio track to ``<out_root>/<relative path with .wav>`` (16 kHz mono s16 by default).
 
 Examples::
 
@@ -6,9 +6,10 @@ Examples::
     python tools/data/extract_audio.py data/vggsound/videos data/vggsound/audio \\
         --list data/vggsound/vggsound_train_list_videos.txt --sample-rate 16000
 
-Resumable: a ``.wav`` that exists is finished (files are written to a temp name and renamed), so a rerun
-skips it. Videos without an audio stream are counted and listed, unreadable ones are counted as failed;
-neither stops the run. The exit status is 1 when any video failed, else 0.
+``a/clip.mp4`` becomes ``<out_root>/a/clip.wav``, where ``AVVideoDataset(data_prefix=dict(video=VIDEO_ROOT,
+audio=OUT_ROOT))`` reads it. Resumable: a ``.wav`` that exists is finished (files are written to a temp name and
+renamed), so a rerun skips it. Videos without an audio stream are counted and listed, unreadable ones are
+counted as failed; neither stops the run. The exit status is 1 when any video failed, else 0.
 """
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ from typing import Sequence
 import av
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prep_utils import parallel_map  # noqa: E402
-
-from mmavssl.datasets.splits import read_list  # noqa: E402
+from mmavssl.datasets import wav_relpath
+from mmavssl.datasets.preparation import parallel_map
+from mmavssl.datasets.splits import read_list
+from mmavssl.utils.cli import HelpFormatter
 
 VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 
@@ -62,7 +63,7 @@ def extract_one(rel: str, video_root: str, out_root: str, sample_rate: int, chan
     ``status`` is ``'skipped'`` (the ``.wav`` exists), ``'extracted'``, ``'no audio'`` or
     ``'failed: <error>'``. The ``.wav`` appears only complete (temp file + atomic rename).
     """
-    dest = Path(out_root) / f'{rel}.wav'
+    dest = Path(out_root) / wav_relpath(rel)
     if dest.is_file():
         return rel, 'skipped'
     tmp = dest.with_name(f'.{dest.name}.tmp{os.getpid()}')
@@ -95,14 +96,14 @@ def find_videos(video_root: Path, list_file: str | None, exts: Sequence[str]) ->
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    p.add_argument('video_root')
-    p.add_argument('out_root')
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
+    p.add_argument('video_root', help='folder the video paths are relative to')
+    p.add_argument('out_root', help='folder the .wav files are written to (same layout)')
     p.add_argument('--list', help='"path label" list of videos relative to VIDEO_ROOT (default: all videos)')
     p.add_argument('--ext', nargs='+', default=list(VIDEO_EXTS), help='extensions searched without --list')
-    p.add_argument('--sample-rate', type=int, default=16000)
-    p.add_argument('--channels', type=int, choices=(1, 2), default=1)
-    p.add_argument('--workers', type=int, default=1)
+    p.add_argument('--sample-rate', type=int, default=16000, help='output rate in Hz')
+    p.add_argument('--channels', type=int, choices=(1, 2), default=1, help='output channels')
+    p.add_argument('--workers', type=int, default=1, help='parallel processes')
     p.add_argument('--report', help='write {status: [paths]} of the run as JSON here')
     return p.parse_args(argv)
 
@@ -118,6 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         videos = find_videos(video_root, args.list, tuple(e.lower() for e in args.ext))
     except (ValueError, FileNotFoundError) as err:
         print(f'error: {err}', file=sys.stderr)
+        return 2
+    by_wav: dict[str, list[str]] = {}
+    for rel in videos:
+        by_wav.setdefault(wav_relpath(rel), []).append(rel)
+    clashes = [rels for rels in by_wav.values() if len(rels) > 1]
+    if clashes:
+        print('error: videos that differ only in their extension would share one .wav: '
+              + '; '.join(' and '.join(rels) for rels in clashes), file=sys.stderr)
         return 2
     job = partial(extract_one, video_root=str(video_root), out_root=args.out_root,
                   sample_rate=args.sample_rate, channels=args.channels)

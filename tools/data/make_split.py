@@ -12,7 +12,8 @@ Sub-commands::
     python tools/data/make_split.py svformer SVFormer/dataset/list_ucf_1/train.csv ucf101_1shot.txt \\
         --keep-components 2
 
-Every written file's SHA-256 is printed.
+Every written file's SHA-256 is printed. Existing output files are left alone (the command writes nothing and
+exits 2) unless ``--overwrite``: a split that configs and results refer to should not change by accident.
 """
 from __future__ import annotations
 
@@ -21,59 +22,69 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from mmavssl.datasets.splits import (class_counts, draw_labeled_split, read_class_index, read_list,
+from mmavssl.datasets.splits import (VideoEntry, class_counts, draw_labeled_split, read_class_index, read_list,
                                      read_svformer_list, read_ucf_split, write_list)
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     sub = p.add_subparsers(dest='cmd', required=True)
-    d = sub.add_parser('draw', help='draw labeled/unlabeled splits from a full training list')
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument('--overwrite', action='store_true', help='replace output files that exist')
+    d = sub.add_parser('draw', parents=[common], formatter_class=HelpFormatter,
+                       help='draw labeled/unlabeled splits from a full training list')
     d.add_argument('list', help='training list, "path label" lines')
     d.add_argument('--shots', type=int, nargs='+', required=True, help='labeled clips per class, e.g. 1 5')
-    d.add_argument('--seed', type=int, default=0)
-    d.add_argument('--out-dir', required=True)
+    d.add_argument('--seed', type=int, default=0, help='seed of the draw')
+    d.add_argument('--out-dir', required=True, help='folder of the split files')
     d.add_argument('--prefix', default='train', help='files are <prefix>_{labeled,unlabeled}_<k>shot.txt')
-    u = sub.add_parser('ucf', help='convert an official UCF-101 split file')
+    u = sub.add_parser('ucf', parents=[common], formatter_class=HelpFormatter,
+                       help='convert an official UCF-101 split file')
     u.add_argument('class_ind', help='classInd.txt')
     u.add_argument('split_file', help='trainlist0X.txt or testlist0X.txt')
-    u.add_argument('out')
-    s = sub.add_parser('svformer', help='convert a SVFormer split file')
-    s.add_argument('list')
-    s.add_argument('out')
+    u.add_argument('out', help='0-based "path label" list to write')
+    s = sub.add_parser('svformer', parents=[common], formatter_class=HelpFormatter,
+                       help='convert a SVFormer split file')
+    s.add_argument('list', help="SVFormer's list file")
+    s.add_argument('out', help='relative "path label" list to write')
     s.add_argument('--keep-components', type=int, default=None,
                    help='keep only the last N path components (2 for UCF-101: Class/v_X.avi)')
     return p.parse_args(argv)
 
 
-def _written(path: Path, sha: str, n: int) -> None:
-    """Print one written file."""
-    print(f'wrote {path} ({n} videos) sha256={sha}')
+def _outputs(args: argparse.Namespace) -> list[tuple[Path, list[VideoEntry]]]:
+    """The files the chosen sub-command writes and their entries."""
+    if args.cmd == 'draw':
+        entries = read_list(args.list)
+        out = []
+        for k in args.shots:
+            labeled, unlabeled = draw_labeled_split(entries, k, args.seed)
+            out += [(Path(args.out_dir) / f'{args.prefix}_{kind}_{k}shot.txt', part)
+                    for kind, part in (('labeled', labeled), ('unlabeled', unlabeled))]
+        print(f'{len(class_counts(entries))} classes, seed {args.seed}')
+        return out
+    if args.cmd == 'ucf':
+        return [(Path(args.out), read_ucf_split(args.split_file, read_class_index(args.class_ind)))]
+    return [(Path(args.out), read_svformer_list(args.list, keep_components=args.keep_components))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the chosen sub-command; return the exit status (2 on invalid input)."""
+    """Run the chosen sub-command; return the exit status (2 on invalid input or existing outputs)."""
     args = parse_args(argv)
     try:
-        if args.cmd == 'draw':
-            entries = read_list(args.list)
-            out_dir = Path(args.out_dir)
-            for k in args.shots:
-                labeled, unlabeled = draw_labeled_split(entries, k, args.seed)
-                for kind, part in (('labeled', labeled), ('unlabeled', unlabeled)):
-                    path = out_dir / f'{args.prefix}_{kind}_{k}shot.txt'
-                    _written(path, write_list(part, path), len(part))
-            print(f'{len(class_counts(entries))} classes, seed {args.seed}')
-        elif args.cmd == 'ucf':
-            entries = read_ucf_split(args.split_file, read_class_index(args.class_ind))
-            _written(Path(args.out), write_list(entries, args.out), len(entries))
-        else:
-            entries = read_svformer_list(args.list, keep_components=args.keep_components)
-            _written(Path(args.out), write_list(entries, args.out), len(entries))
+        outputs = _outputs(args)
     except (ValueError, FileNotFoundError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 2
+    existing = [str(path) for path, _ in outputs if path.exists()]
+    if existing and not args.overwrite:
+        print(f'error: {", ".join(existing)} already exist(s); nothing written. Pass --overwrite to replace, or '
+              'choose another output.', file=sys.stderr)
+        return 2
+    for path, entries in outputs:
+        print(f'wrote {path} ({len(entries)} videos) sha256={write_list(entries, path)}')
     return 0
 
 

@@ -10,8 +10,11 @@ Pre-decoded input (``mmavssl.apis.inference_recognizer`` with arrays): ``results
 :class:`ArrayVideoReader` before ``AVInit``, and ``results['audio_array']`` ((C, S) float32, or None for no audio)
 with ``results['audio_array_rate']``; sample 0 of the array is at the time of frame 0.
 """
+import contextlib
+import os
 import os.path as osp
-from typing import List, Optional, Tuple
+import sys
+from typing import Iterator, List, Optional, Tuple
 
 import av
 import decord
@@ -28,12 +31,33 @@ MISSING_AUDIO_POLICIES = ('zeros', 'raise', 'skip')
 _AUDIO_MARGIN_S = 0.1
 
 
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at the null device for the duration of the block.
+
+    decord's FFmpeg and its C++ logger write straight to the descriptor (``ERROR opening: <path>, Invalid
+    data ...``), past ``sys.stderr``; :func:`_open_video` raises a :class:`BadVideoError` that says the same in
+    one line with what to do, so the raw lines only add noise.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
 def _open_video(path: str, num_threads: int) -> decord.VideoReader:
     """Open ``path`` with decord or raise :class:`BadVideoError` naming the file."""
     if not osp.isfile(path):
         raise BadVideoError(path, 'file not found; check data_prefix and the annotation file')
     try:
-        reader = decord.VideoReader(path, num_threads=num_threads)
+        with _stderr_silenced():
+            reader = decord.VideoReader(path, num_threads=num_threads)
     except Exception as err:  # decord raises its own DECORDError and RuntimeError subclasses
         raise BadVideoError(path, f'cannot be read as a video ({err}); re-encode or remove it') from err
     if len(reader) == 0 or reader.get_avg_fps() <= 0:

@@ -3,14 +3,14 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavssl.registry import MODELS
-from .base import MixResult, num_kept_tokens, sample_beta
+from .base import BaseMixer, MixResult, num_kept_tokens, sample_beta
 
 
 @MODELS.register_module()
-class ASLGuidedMixup(nn.Module):
+class ASLGuidedMixup(BaseMixer):
     """Token mask sampled from clip A's audio-source localization map.
 
     Per sample, lam ~ Beta(alpha1, alpha2) and ``k = round(lam * N)`` (clamped to [1, N-1]). The maps are

@@ -1,8 +1,9 @@
-"""Shared pieces of the token mixers: the result record and the kept-token count."""
-from typing import NamedTuple
+"""Shared pieces of the token mixers: the common interface, the result record and the kept-token count."""
+from abc import ABCMeta, abstractmethod
+from typing import NamedTuple, Optional, Tuple
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 
 class MixResult(NamedTuple):
@@ -16,6 +17,36 @@ class MixResult(NamedTuple):
 
     mask: Tensor
     lam: Tensor
+
+
+class BaseMixer(nn.Module, metaclass=ABCMeta):
+    """Draws the token mask of Eq. 5 that mixes clips A with their partners B inside the video backbone.
+
+    ``SemiSupervisedAVRecognizer`` calls ``forward(grid, batch_size, maps=maps)`` once per training step and
+    mixes the fbanks (Eq. 6) and the pseudo labels with the returned ``lam``. A mixer whose
+    :attr:`requires_maps` is True gets the frozen localizer's maps of clips A; the others get ``maps=None``,
+    so the recognizer runs no localizer for them.
+
+    Attributes:
+        requires_maps: Whether :meth:`forward` needs the localization maps of clips A.
+    """
+
+    requires_maps: bool = False
+
+    @abstractmethod
+    def forward(self, grid: Tuple[int, int, int], batch_size: int, maps: Optional[Tensor] = None,
+                lam: Optional[Tensor] = None) -> MixResult:
+        """Draw one mask per clip A.
+
+        Args:
+            grid: Token grid (T', h, w) of the video backbone.
+            batch_size: Number of clips A, B.
+            maps: (B, T, hm, wm) localization maps of clips A (mixers with :attr:`requires_maps`), else None.
+            lam: Optional (B,) mixing ratios replacing the mixer's own draw (tests, fixed-ratio studies).
+
+        Returns:
+            MixResult with mask (B, T', h*w) float 0/1 and lam (B,) = the fraction of A's tokens kept.
+        """
 
 
 def num_kept_tokens(lam: Tensor, num_tokens: int, rounding: str = 'round') -> Tensor:

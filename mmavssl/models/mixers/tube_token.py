@@ -2,14 +2,14 @@
 from typing import Optional, Tuple
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavssl.registry import MODELS
-from .base import MixResult, num_kept_tokens, sample_beta
+from .base import BaseMixer, MixResult, num_kept_tokens, sample_beta
 
 
 @MODELS.register_module()
-class TubeTokenMixup(nn.Module):
+class TubeTokenMixup(BaseMixer):
     """TubeToken mixing mask of SVFormer (TTMix).
 
     For each sample, ``n = k(lam * N)`` of the ``N = h * w`` token positions are chosen uniformly at random
@@ -21,8 +21,6 @@ class TubeTokenMixup(nn.Module):
             otherwise every sample draws its own.
         rounding: ``'floor'`` (SVFormer's ``int(lam * N)``) or ``'round'``; the count is clamped to [1, N-1].
     """
-
-    requires_maps = False
 
     def __init__(self, alpha: float = 10.0, share_across_batch: bool = True, rounding: str = 'floor') -> None:
         super().__init__()

@@ -7,7 +7,6 @@ import builtins
 import errno
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from mmengine.hooks import CheckpointHook, Hook
 
 from mmavssl.utils import safe_torch_load
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'data'))
-from toolbox_testing import REPO_ROOT, run_python, runner_log, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, run_python, runner_log, toy_runner
 
 KEEP_ONE = {'default_hooks.checkpoint.interval': 4, 'default_hooks.checkpoint.max_keep_ckpts': 1}
 

@@ -1,6 +1,5 @@
 """CheckpointCoverageHook: a checkpoint that leaves model parameters unloaded is refused (test and load_from),
 unless partial loading is asked for explicitly."""
-import sys
 from pathlib import Path
 
 import pytest
@@ -8,8 +7,7 @@ import torch
 
 from mmavssl.engine.hooks.checkpoint_coverage import CheckpointCoverageHook
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, runner_log, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, runner_log, toy_runner
 
 
 @pytest.fixture(scope='module')

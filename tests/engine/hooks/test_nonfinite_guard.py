@@ -1,6 +1,5 @@
 """NonFiniteGuardHook: NaN/Inf steps are skipped and counted, a diverged run stops non-zero, and no
 checkpoint (interval or best) ever holds a NaN/Inf tensor."""
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,8 +11,7 @@ from mmengine.optim import OptimWrapper
 from mmavssl.engine.hooks import NonFiniteGuardHook
 from mmavssl.utils import safe_torch_load
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'data'))
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, toy_runner  # noqa: E402
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, run_python, toy_runner
 
 
 def _train(work_dir: Path, *options: str):

@@ -86,7 +86,7 @@ def test_video_only_svformer_baseline():
     model = SemiSupervisedAVRecognizer(
         recognizer=TinyRecognizer(use_audio=False, tubelet=2), mixer=dict(type='TubeTokenMixup'),
         threshold=dict(type='FixedThreshold', tau=0.3),
-        semi_train_cfg=dict(gamma3=0.0, use_audio=False, mix_weighting='soft', mix_target='logit')).train()
+        mix_loss=dict(type='MixConsistencyLoss', weighting='soft', target_space='logit')).train()
     inputs, samples = make_batch(t=4, loc=False, gt_unlabeled=False)
     losses = model.loss(inputs, samples)
     assert {'loss_sup', 'loss_unsup', 'loss_mix', 'mask_ratio', 'lam', 'thr_mean'} == set(losses)
@@ -129,9 +129,6 @@ def test_config_errors():
     with pytest.raises(ValueError, match='unknown semi_train_cfg'):
         SemiSupervisedAVRecognizer(TinyRecognizer(), dict(type='TubeTokenMixup'), FLEX,
                                    semi_train_cfg=dict(gama1=2))
-    with pytest.raises(ValueError, match='gamma3=0'):
-        SemiSupervisedAVRecognizer(TinyRecognizer(), dict(type='TubeTokenMixup'), FLEX,
-                                   semi_train_cfg=dict(use_audio=False))
     with pytest.raises(ValueError, match='predict_on'):
         SemiSupervisedAVRecognizer(TinyRecognizer(), dict(type='TubeTokenMixup'), FLEX,
                                    semi_test_cfg=dict(predict_on='ema'))

@@ -25,10 +25,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prep_utils import InputError, filter_playable, parse_int, read_csv_rows, write_prepared  # noqa: E402
-
-from mmavssl.datasets.splits import VideoEntry  # noqa: E402
+from mmavssl.datasets.preparation import InputError, filter_playable, parse_int, read_csv_rows, write_prepared
+from mmavssl.datasets.splits import VideoEntry
+from mmavssl.utils.cli import HelpFormatter
 
 HEADER = ['label', 'youtube_id', 'time_start', 'time_end', 'split', 'is_cc']
 
@@ -64,12 +63,12 @@ def read_kinetics_csv(path: str | Path) -> list[tuple[str, str]]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    p.add_argument('--train-csv', required=True)
-    p.add_argument('--train-videos', required=True)
-    p.add_argument('--val-csv', required=True)
-    p.add_argument('--val-videos', required=True)
-    p.add_argument('--out-dir', required=True)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
+    p.add_argument('--train-csv', required=True, help='official training CSV (kinetics_train.csv)')
+    p.add_argument('--train-videos', required=True, help='folder of the training clips (class folders)')
+    p.add_argument('--val-csv', required=True, help='official validation CSV (kinetics_val.csv)')
+    p.add_argument('--val-videos', required=True, help='folder of the validation clips')
+    p.add_argument('--out-dir', required=True, help='folder of the lists and class names written')
     p.add_argument('--workers', type=int, default=1, help='processes probing the videos')
     return p.parse_args(argv)
 

@@ -21,27 +21,31 @@ import time
 from typing import Sequence
 
 from mmavssl.datasets.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, generate_dataset
+from mmavssl.utils.cli import HelpFormatter
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line (defaults are :class:`SyntheticAVConfig`'s)."""
     d = SyntheticAVConfig()
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     p.add_argument('root', help='dataset folder to create')
     p.add_argument('--num-shapes', type=int, default=d.num_shapes, help='object factor (2..4)')
     p.add_argument('--num-timbres', type=int, default=d.num_timbres, help='sound factor (1..4)')
-    p.add_argument('--train-per-class', type=int, default=d.train_per_class)
-    p.add_argument('--val-per-class', type=int, default=d.val_per_class)
-    p.add_argument('--test-per-class', type=int, default=d.test_per_class)
-    p.add_argument('--size', type=int, nargs=2, metavar=('WIDTH', 'HEIGHT'), default=(d.width, d.height))
-    p.add_argument('--fps', type=int, default=d.fps)
+    p.add_argument('--train-per-class', type=int, default=d.train_per_class,
+                   help='training clips per class')
+    p.add_argument('--val-per-class', type=int, default=d.val_per_class, help='validation clips per class')
+    p.add_argument('--test-per-class', type=int, default=d.test_per_class, help='test clips per class')
+    p.add_argument('--size', type=int, nargs=2, metavar=('WIDTH', 'HEIGHT'), default=(d.width, d.height),
+                   help='frame size in pixels')
+    p.add_argument('--fps', type=int, default=d.fps, help='frame rate')
     p.add_argument('--duration', type=float, default=d.duration, help='seconds per clip')
-    p.add_argument('--sample-rate', type=int, default=d.sample_rate)
-    p.add_argument('--num-distractors', type=int, default=d.num_distractors)
+    p.add_argument('--sample-rate', type=int, default=d.sample_rate, help='audio rate in Hz')
+    p.add_argument('--num-distractors', type=int, default=d.num_distractors,
+                   help='non-sounding objects per clip (other shapes than the source)')
     p.add_argument('--distractor-pulses', action='store_true',
                    help='distractors flash too, out of sync with the audio')
     p.add_argument('--shots', type=int, nargs='+', default=list(d.shots), help='labeled clips per class')
-    p.add_argument('--seed', type=int, default=d.seed)
+    p.add_argument('--seed', type=int, default=d.seed, help='seed of the rendering and of the splits')
     p.add_argument('--gpu-preset', action='store_true',
                    help=f'render at {GPU_PRESET["width"]}x{GPU_PRESET["height"]}, {GPU_PRESET["fps"]} fps '
                    '(overrides --size/--fps)')
@@ -64,6 +68,13 @@ def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
         kwargs.update(PRESETS[args.preset])
     if args.gpu_preset:
         kwargs.update(GPU_PRESET)
+    fits = [k for k in kwargs['shots'] if 1 <= k <= kwargs['train_per_class']]
+    if len(fits) < len(kwargs['shots']):
+        # The default --shots 1 5 needs 5 training clips per class; say which shots this set can have.
+        hint = (f'pass --shots {" ".join(map(str, fits))}' if fits else
+                f'pass shot counts from 1 to {kwargs["train_per_class"]}')
+        raise ValueError(f'--shots {" ".join(map(str, kwargs["shots"]))} needs every shot count in '
+                         f'1..--train-per-class ({kwargs["train_per_class"]}): {hint}')
     return SyntheticAVConfig(**kwargs)
 
 

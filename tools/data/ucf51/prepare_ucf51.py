@@ -21,10 +21,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prep_utils import InputError, filter_playable, write_prepared  # noqa: E402
-
-from mmavssl.datasets.splits import VideoEntry, read_class_index, read_ucf_split  # noqa: E402
+from mmavssl.datasets.preparation import InputError, filter_playable, write_prepared
+from mmavssl.datasets.splits import VideoEntry, read_class_index, read_ucf_split
+from mmavssl.utils.cli import HelpFormatter
 
 # (class name, 1-based index in classInd.txt); list position = idx51.
 UCF51_CLASSES: tuple[tuple[str, int], ...] = (
@@ -65,11 +64,11 @@ def check_class_index(names: Sequence[str], path: Path) -> None:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     p.add_argument('--annotations', required=True, help='folder with classInd.txt, trainlist0X/testlist0X.txt')
     p.add_argument('--videos', required=True, help='UCF-101 videos folder (<Class>/v_*.avi)')
-    p.add_argument('--out-dir', required=True)
-    p.add_argument('--split', type=int, choices=(1, 2, 3), default=1)
+    p.add_argument('--out-dir', required=True, help='folder of the lists and class names written')
+    p.add_argument('--split', type=int, choices=(1, 2, 3), default=1, help='official UCF-101 split')
     p.add_argument('--workers', type=int, default=1, help='processes probing the videos')
     return p.parse_args(argv)
 

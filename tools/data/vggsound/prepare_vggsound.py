@@ -20,10 +20,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prep_utils import InputError, filter_playable, parse_int, read_csv_rows, write_prepared  # noqa: E402
-
-from mmavssl.datasets.splits import VideoEntry  # noqa: E402
+from mmavssl.datasets.preparation import InputError, filter_playable, parse_int, read_csv_rows, write_prepared
+from mmavssl.datasets.splits import VideoEntry
+from mmavssl.utils.cli import HelpFormatter
 
 SUBSETS = ('train', 'test')
 
@@ -60,10 +59,10 @@ def read_vggsound_csv(path: str | Path) -> list[tuple[str, str, str]]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     p.add_argument('--csv', required=True, help='vggsound.csv')
     p.add_argument('--videos', required=True, help='folder with <ytid>_<start:06d>.mp4')
-    p.add_argument('--out-dir', required=True)
+    p.add_argument('--out-dir', required=True, help='folder of the lists and class names written')
     p.add_argument('--workers', type=int, default=1, help='processes probing the videos')
     return p.parse_args(argv)
 

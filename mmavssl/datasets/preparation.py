@@ -1,6 +1,6 @@
 """Helpers shared by the dataset preparation scripts in ``tools/data/``: media checks and list output.
 
-The scripts import this module after putting ``tools/data`` on ``sys.path`` (they are run as files).
+Not imported by ``mmavssl.datasets`` itself: only the preparation scripts need it.
 """
 from __future__ import annotations
 
