@@ -1,5 +1,6 @@
 """``SemiIterBasedTrainLoop``: iteration-based training that resumes by telling the sampler to skip."""
 import logging
+import math
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
@@ -21,7 +22,7 @@ class _EpochIterator:
 
     def __init__(self, dataloader: DataLoader) -> None:
         self.dataloader = dataloader
-        self.sampler = dataloader.batch_sampler.sampler if dataloader.batch_sampler else dataloader.sampler
+        self.sampler = _sampler_of(dataloader)
         self.epoch = 0
         self._iterator = None
         self._fast_forward = 0
@@ -66,6 +67,46 @@ class _EpochIterator:
             return next(self._iterator)
 
 
+def _sampler_of(dataloader: DataLoader):
+    """The index sampler of a dataloader (inside its batch sampler when there is one)."""
+    return dataloader.batch_sampler.sampler if dataloader.batch_sampler else dataloader.sampler
+
+
+def iters_for_epochs(sampler, max_epochs: float) -> int:
+    """Training iterations of ``max_epochs`` passes over the unlabeled set, on this world size.
+
+    Args:
+        sampler: A sampler with ``batches_per_epoch`` (per process: ``LabeledUnlabeledSampler`` divides the
+            unlabeled set over ``world_size`` processes).
+        max_epochs: Passes over the unlabeled set (may be fractional).
+
+    Returns:
+        ``ceil(max_epochs * batches_per_epoch)``.
+
+    Raises:
+        ValueError: If the sampler does not know its epoch length.
+    """
+    if not hasattr(sampler, 'batches_per_epoch'):
+        raise ValueError(f'max_epochs needs a sampler that knows its epoch length (LabeledUnlabeledSampler); '
+                         f'{type(sampler).__name__} does not: give max_iters instead')
+    return math.ceil(max_epochs * sampler.batches_per_epoch)
+
+
+def size_unlabeled_state(model, sampler) -> None:
+    """Give every submodule that keeps per-unlabeled-clip state (``set_num_unlabeled``) the sampler's count.
+
+    Args:
+        model: The (possibly wrapped) model.
+        sampler: The training sampler; without ``num_unlabeled_total`` nothing is sized.
+    """
+    count = getattr(sampler, 'num_unlabeled_total', None)
+    if count is None or not isinstance(model, torch.nn.Module):
+        return
+    for module in model.modules():
+        if hasattr(module, 'set_num_unlabeled'):
+            module.set_num_unlabeled(count)
+
+
 @LOOPS.register_module()
 class SemiIterBasedTrainLoop(IterBasedTrainLoop):
     """mmengine's ``IterBasedTrainLoop`` with sampler-side resume and bad-video accounting.
@@ -83,14 +124,30 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
       come from, so a resumed run would draw them shifted. The base seed itself does not reach the data:
       mmengine's ``worker_init_fn`` re-seeds each worker and ``LabeledUnlabeledSampler``'s indices seed each
       sample.
+    * Derives sizes from the data instead of the config: ``max_epochs`` (passes over the unlabeled set) gives
+      the iteration count from the sampler's epoch length on this world size, and a threshold built with
+      ``num_unlabeled=None`` is sized with the sampler's unlabeled count before any checkpoint loads.
 
     Args:
-        *args: As :class:`mmengine.runner.IterBasedTrainLoop`.
-        **kwargs: As :class:`mmengine.runner.IterBasedTrainLoop`.
+        runner: The runner.
+        dataloader: Training dataloader or its config.
+        max_iters: Training iterations; or
+        max_epochs: Passes over the unlabeled set (exactly one of the two).
+        **kwargs: ``val_begin``, ``val_interval``, ``dynamic_intervals`` of
+            :class:`mmengine.runner.IterBasedTrainLoop`.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, runner, dataloader: Union[DataLoader, dict], max_iters: Optional[int] = None,
+                 max_epochs: Optional[float] = None, **kwargs) -> None:
+        if (max_iters is None) == (max_epochs is None):
+            raise ValueError(f'SemiIterBasedTrainLoop needs exactly one of max_iters and max_epochs, got '
+                             f'max_iters={max_iters}, max_epochs={max_epochs}')
+        if isinstance(dataloader, dict):
+            diff_rank_seed = runner._randomness_cfg.get('diff_rank_seed', False)
+            dataloader = runner.build_dataloader(dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed)
+        if max_epochs is not None:
+            max_iters = iters_for_epochs(_sampler_of(dataloader), max_epochs)
+        super().__init__(runner, dataloader, max_iters=max_iters, **kwargs)
         # Replace mmengine's eager iterator (its workers shut down when it is dropped) with the lazy one.
         self.dataloader_iterator = _EpochIterator(self.dataloader)
         if self.dataloader.generator is None:
@@ -99,6 +156,7 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
         if sampler_bs is not None and self.dataloader.batch_size not in (None, sampler_bs):
             raise ValueError(f'train_dataloader.batch_size={self.dataloader.batch_size} differs from the '
                              f'sampler batch_size={sampler_bs}; set both to the same per-GPU batch size')
+        size_unlabeled_state(runner.model, self.dataloader_iterator.sampler)
         self.skipped: Dict[int, List[str]] = {}
 
     def run(self) -> None:

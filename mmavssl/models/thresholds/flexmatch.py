@@ -25,15 +25,17 @@ class FlexMatchThreshold(BaseThreshold):
 
     Args:
         num_classes: Number of classes K.
-        num_unlabeled: Size N of the unlabeled dataset (indices must lie in [0, N)).
+        num_unlabeled: Size N of the unlabeled dataset (indices must lie in [0, N)); None: sized from the data
+            before training (``SemiIterBasedTrainLoop`` calls :meth:`set_num_unlabeled` with the sampler's
+            unlabeled count, as USB reads ``ulb_dest_len`` from the dataset).
         p_cutoff: Base threshold tau.
         thresh_warmup: Count unused samples in the normaliser (FlexMatch's threshold warm-up).
     """
 
-    def __init__(self, num_classes: int, num_unlabeled: int, p_cutoff: float = 0.95,
+    def __init__(self, num_classes: int, num_unlabeled: Optional[int] = None, p_cutoff: float = 0.95,
                  thresh_warmup: bool = True) -> None:
         super().__init__()
-        if num_classes < 1 or num_unlabeled < 1:
+        if num_classes < 1 or (num_unlabeled is not None and num_unlabeled < 1):
             raise ValueError(f'FlexMatchThreshold needs num_classes >= 1 and num_unlabeled >= 1, got '
                              f'{num_classes}, {num_unlabeled}.')
         if not 0.0 <= p_cutoff <= 1.0:
@@ -42,8 +44,27 @@ class FlexMatchThreshold(BaseThreshold):
         self.num_unlabeled = num_unlabeled
         self.p_cutoff = p_cutoff
         self.thresh_warmup = thresh_warmup
-        self.register_buffer('selected_label', torch.full((num_unlabeled, ), -1, dtype=torch.long))
+        self.register_buffer('selected_label', torch.full((num_unlabeled or 0, ), -1, dtype=torch.long))
         self.register_buffer('classwise_acc', torch.zeros(num_classes))
+
+    def set_num_unlabeled(self, num_unlabeled: int) -> None:
+        """Size the per-sample state for an unlabeled dataset of ``num_unlabeled`` clips (before training).
+
+        Args:
+            num_unlabeled: Size N of the unlabeled dataset.
+
+        Raises:
+            ValueError: If the threshold was already sized for another N (the config's ``num_unlabeled``
+                disagrees with the data).
+        """
+        if self.num_unlabeled is not None and self.num_unlabeled != num_unlabeled:
+            raise ValueError(f'FlexMatchThreshold was built for num_unlabeled={self.num_unlabeled} but the '
+                             f'unlabeled dataset has {num_unlabeled} clips; set num_unlabeled=None to size it '
+                             'from the data')
+        if self.num_unlabeled is None:
+            self.num_unlabeled = int(num_unlabeled)
+            self.selected_label = torch.full((self.num_unlabeled, ), -1, dtype=torch.long,
+                                             device=self.selected_label.device)
 
     def class_thresholds(self) -> Tensor:
         """(K,) thresholds ``p_cutoff * beta / (2 - beta)``."""
@@ -59,6 +80,10 @@ class FlexMatchThreshold(BaseThreshold):
         Returns:
             (B,) float 0/1 mask.
         """
+        if self.num_unlabeled is None:
+            raise RuntimeError('FlexMatchThreshold(num_unlabeled=None) has not been sized: train it through '
+                               'SemiIterBasedTrainLoop (it reads the unlabeled count from the sampler) or set '
+                               'num_unlabeled')
         conf, pred = probs.detach().max(dim=1)
         mask = (conf >= self.class_thresholds().to(conf.device)[pred]).float()
         if self.training:

@@ -92,3 +92,35 @@ def test_batch_size_mismatch_raises():
     runner = SimpleNamespace(visualizer=SimpleNamespace())
     with pytest.raises(ValueError, match='batch_size'):
         SemiIterBasedTrainLoop(runner, DataLoader(data, batch_size=4, sampler=sampler), max_iters=2)
+
+
+def _loop_with(world_size, model, **loop_kwargs):
+    data = ConcatDataset([Toy(8, 0, []), Toy(1196, 100, [])])
+    sampler = LabeledUnlabeledSampler(data, 6, seed=0, rank=0, world_size=world_size)
+    loader = DataLoader(data, batch_size=6, sampler=sampler, collate_fn=pseudo_collate)
+    runner = SimpleNamespace(model=model, optim_wrapper=None, val_loop=None, call_hook=lambda *a, **k: None,
+                             visualizer=SimpleNamespace(), message_hub=MessageHub.get_instance('semi_loop_size'))
+    return SemiIterBasedTrainLoop(runner, loader, **loop_kwargs)
+
+
+@pytest.mark.parametrize('world_size, expected', [(1, 2 * 240), (8, 2 * 30)])
+def test_max_epochs_gives_iterations_from_the_sampler_and_world_size(world_size, expected):
+    # 1196 unlabeled clips, 5 per process and step: ceil(1196 / 5) = 240 steps per pass, ceil(1196 / 40) = 30 on 8
+    assert _loop_with(world_size, Model(), max_epochs=2).max_iters == expected
+    assert _loop_with(world_size, Model(), max_epochs=0.5).max_iters == expected // 4
+    with pytest.raises(ValueError, match='exactly one of max_iters and max_epochs'):
+        _loop_with(world_size, Model(), max_iters=10, max_epochs=2)
+
+
+def test_flexmatch_without_num_unlabeled_is_sized_from_the_sampler():
+    from torch import nn
+    from mmavssl.models.thresholds import FlexMatchThreshold
+    model = nn.ModuleDict(dict(threshold=FlexMatchThreshold(num_classes=4)))
+    with pytest.raises(RuntimeError, match='has not been sized'):
+        model['threshold'](torch.full((2, 4), 0.25), torch.tensor([0, 1]))
+    _loop_with(8, model, max_iters=3)  # the count is the dataset's, whatever the world size
+    assert model['threshold'].num_unlabeled == 1196
+    assert model['threshold'].selected_label.shape == (1196, ) and (model['threshold'].selected_label == -1).all()
+    typed = nn.ModuleDict(dict(threshold=FlexMatchThreshold(num_classes=4, num_unlabeled=1195)))
+    with pytest.raises(ValueError, match='has 1196 clips'):
+        _loop_with(1, typed, max_iters=3)
