@@ -1,7 +1,7 @@
-# Table 1 "Ours" on k400 (1-shot): _base_/semi_asl_vit_b.py on _base_/datasets/k400_av_semi.py.
+# Table 1 "Ours" on k400 (1-shot): _base_/semi_asl_vit_b.py on _base_/datasets/k400_av.py.
 # Schedule: 50 epochs of the unlabeled set (the paper's 50 epochs; one epoch = num_unlabeled / (5 x GPUs) steps),
 # written for 8 GPUs x (1 labeled + 5 unlabeled); lr x0.1 at 84 % and 94 % (SVFormer's 25 / 28 of 30 epochs).
-_base_ = ['./_base_/datasets/k400_av_semi.py', './_base_/semi_asl_vit_b.py']
+_base_ = ['./_base_/semi_asl_vit_b.py', './_base_/datasets/k400_av.py']
 num_unlabeled = _base_.num_unlabeled
 model = dict(recognizer=dict(cls_head=dict(num_classes=_base_.num_classes)),
              threshold=dict(num_classes=_base_.num_classes, num_unlabeled=num_unlabeled))

@@ -5,7 +5,7 @@
 # memory and the data pipeline, not accuracy (the localizer is random unless model.localizer.checkpoint is set):
 #   bash tools/dist_train.sh configs/benchmarks/ucf51_asl_1shot_synthetic320.py 1 --work-dir work_dirs/gpu_bench
 #   python tools/analysis/analyze_logs.py work_dirs/gpu_bench --keys memory mask_ratio --last 100
-_base_ = ['../ucf51_asl_1shot.py']
+_base_ = ['../_base_/semi_asl_vit_b.py', '../_base_/datasets/ucf51_av.py']
 root = 'data/synthetic_av_320/'
 num_classes = 6
 num_unlabeled = 234  # train_unlabeled_1shot.txt of the default synthetic parameters

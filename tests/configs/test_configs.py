@@ -48,16 +48,23 @@ def test_config_loads_and_model_builds(name: str) -> None:
 @pytest.mark.parametrize('name', ['_base_/datasets/ucf51_av.py', '_base_/datasets/k400_av.py',
                                   '_base_/datasets/vggsound_av.py'])
 def test_paper_dataset_configs(name: str) -> None:
-    """Paper protocol: 8 frames of 224^2 in training, 5 clips x 3 crops at test, lists as tools/data writes."""
+    """Paper protocol: 8 frames of 224^2 in training, 5 clips x 3 crops at test, lists as tools/data writes; the
+    train loader is the semi-supervised one on the 1-shot lists, the supervised one reads the whole training list."""
     cfg = load(name)
     assert cfg.clip['clip_len'] == 8 and cfg.img_size == 224
     test_pipe = {t['type']: t for t in cfg.test_dataloader.dataset.pipeline}
     assert test_pipe['SampleFrames']['num_clips'] == 5 and test_pipe['ThreeCrop']['crop_size'] == 224
     assert test_pipe['AudioFbank']['target_length'] == cfg.fbank_length
-    for split in ('train', 'val', 'test'):
-        dataset = cfg[f'{split}_dataloader'].dataset
-        assert dataset.type == 'AVVideoDataset' and dataset.classes_file.startswith('data/')
+    labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+    assert (labeled.type, unlabeled.type) == ('AVVideoDataset', 'UnlabeledAVVideoDataset')
+    assert (labeled.ann_file, unlabeled.ann_file) == (cfg.labeled_ann_file, cfg.unlabeled_ann_file)
     assert cfg.labeled_ann_file.endswith('train_labeled_1shot.txt')
+    assert cfg.supervised_train_dataloader.dataset.ann_file == cfg.train_ann_file
+    for dataset in (labeled, unlabeled, cfg.supervised_train_dataloader.dataset, cfg.val_dataloader.dataset,
+                    cfg.test_dataloader.dataset):
+        assert dataset.classes_file.startswith('data/')
+    for split in ('val', 'test'):
+        assert cfg[f'{split}_dataloader'].dataset.type == 'AVVideoDataset'
 
 
 def synthetic_cfg_or_skip(name: str) -> Config:
