@@ -4,12 +4,16 @@
 # supervised_av.py loads `audio_backbone.*` from it and starts everything else from scratch. The video encoder has
 # no stand-in pretraining: the 2-core budget does not afford one that transfers (docs/results.md). Run once, shared
 # by every row and seed.
-_base_ = ['./supervised_audio.py']
+_base_ = ['../_base_/synthetic_supervised.py']
 source_root = 'data/synthetic_av_source/'
 num_classes = 4
 source = dict(data_prefix=dict(video=source_root), classes_file=source_root + 'classes.txt')
-# From scratch: this run is what the other configs load.
-model = dict(audio_backbone=dict(init_cfg=None), cls_head=dict(num_classes=num_classes))
+# The audio-only model of supervised_audio.py, from scratch: this run is what the other configs load.
+model = dict(
+    video_backbone=None,
+    aux_loss_weight=0.0,  # one modality: no auxiliary heads
+    audio_backbone=dict(init_cfg=None),
+    cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=num_classes, in_channels=96))
 train_dataloader = dict(dataset=dict(source, ann_file=source_root + 'train_all.txt'))
 val_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))
 test_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))

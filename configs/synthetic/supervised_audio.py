@@ -1,7 +1,7 @@
 # Audio-only baseline at the budget of supervised_av.py: the same AudioEncoder with a linear head on its CLS
 # token (AVRecognizer with video_backbone=None). Ceiling on the synthetic set: 33 % (the audio gives the timbre,
 # never the shape).
-_base_ = ['./supervised_av.py']
+_base_ = ['../_base_/synthetic_supervised.py']
 model = dict(
     video_backbone=None,
     aux_loss_weight=0.0,  # one modality: no auxiliary heads

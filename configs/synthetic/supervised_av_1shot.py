@@ -2,7 +2,7 @@
 # fusion head) trained on the 1-shot labeled list only (1 clip per class, 6 in all); the unlabeled rest is unused.
 # The semi-supervised rows fine-tune this run, so it sees the students' strong views (ClipRandAugment,
 # TemporalWarp, SpecAugment) from the start: a start trained on weak views only misreads them (docs/method.md).
-_base_ = ['./supervised_av.py']
+_base_ = ['../_base_/synthetic_supervised.py']
 # InfiniteSampler: a DefaultSampler over a few clips ends its epoch after every batch or two, and restarting the
 # loader each time made an iteration cost ~2 s of waiting instead of ~0.2 s; batches stay 8 clips.
 train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True),

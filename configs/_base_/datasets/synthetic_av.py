@@ -16,6 +16,9 @@
 #                   repeat the frame; the two clips cover 0-2.0 s and 0.5-2.5 s, each with its own audio.
 #   train_dataset, val_dataset, test_dataset (dicts; override ann_file / pipeline per experiment)
 #   train_dataloader, val_dataloader, test_dataloader, val_evaluator, test_evaluator
+#   semi-supervised loader (configs/_base_/synthetic_semi.py trains with it): semi_train_dataloader and its parts
+#                   below (num_unlabeled, branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
+#                   labeled_pipeline, unlabeled_pipeline, labeled_dataset, unlabeled_dataset)
 data_root = 'data/synthetic_av_bench/'
 # The audio encoder pretrained on the source set (configs/synthetic/pretrain_source_audio.py), the benchmark's
 # stand-in for the paper's AudioSet initialisation; tools/run_main_job.sh and synthetic_study.sh train it here once.
@@ -80,3 +83,38 @@ val_evaluator = [dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_cla
                       metric_options=dict(top_k_accuracy=dict(topk=(1, 3)))),
                  dict(type='SubsetAccuracy', annotations=data_root + 'annotations.json')]
 test_evaluator = val_evaluator
+
+# Semi-supervised loader (docs/data_pipeline.md, "Config snippets"): the pipelines above wrapped in MultiBranchAV,
+# ConcatDataset([labeled, unlabeled]) read 1 : 5 by LabeledUnlabeledSampler (batch 6 = 1 labeled + 5 unlabeled
+# clips), multi_branch_collate. Labeled clips fill `sup` (weak view); unlabeled clips are decoded once and fill
+# `unsup_weak` (teacher) and `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios`
+# of a 0.3 s window centred on the clip's centre frame (docs/localizer.md) for ASL-guided mixup. Map-free mixers
+# ignore it. k-shot variants replace both ann files and num_unlabeled (lines of unlabeled_ann_file; FlexMatch's
+# state size).
+num_unlabeled = 1196  # train_unlabeled_1shot.txt (1200 - 4)
+branch_field = ['sup', 'unsup_weak', 'unsup_strong']
+# The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it (keep the two in step): a 0.3 s
+# window centred on the clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts
+# the window) and a coarse spectrogram (nperseg 128, no overlap: (1, 65, 37)).
+loc_window = 0.3
+semi_decode = [*decode, dict(type='LocAudioDecode', window=loc_window)]
+loc_transforms = [dict(type='LocAudioWindow', window=loc_window, frame='center'),
+                  dict(type='FNACSpectrogram', nperseg=128, noverlap=0)]
+strong_loc = strong[:-2] + loc_transforms + strong[-2:]  # before FormatShape, PackAVInputs
+
+labeled_pipeline = [dict(type='AVInit'),
+                    dict(type='MultiBranchAV', branch_field=branch_field, decode=decode, sup=weak)]
+unlabeled_pipeline = [dict(type='AVInit'),
+                      dict(type='MultiBranchAV', branch_field=branch_field, decode=semi_decode,
+                           unsup_weak=weak, unsup_strong=strong_loc)]
+labeled_dataset = dict(type='AVVideoDataset', ann_file=labeled_ann_file,
+                       data_prefix=dict(video=data_root), classes_file=classes_file,
+                       pipeline=labeled_pipeline)
+unlabeled_dataset = dict(labeled_dataset, type='UnlabeledAVVideoDataset', ann_file=unlabeled_ann_file,
+                         pipeline=unlabeled_pipeline)
+
+semi_train_dataloader = dict(
+    batch_size=6, num_workers=2, persistent_workers=True,
+    sampler=dict(type='LabeledUnlabeledSampler', batch_size=6, mu=5),
+    collate_fn=dict(type='multi_branch_collate'),
+    dataset=dict(type='ConcatDataset', datasets=[labeled_dataset, unlabeled_dataset]))
