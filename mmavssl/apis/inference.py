@@ -23,8 +23,7 @@ from mmengine.runner import load_checkpoint
 from torch import nn
 
 from mmavssl.datasets.av_dataset import read_class_names
-from mmavssl.datasets.transforms import (ArrayVideoReader, AVDecode, AVInit, FNACSpectrogram, LocAudioDecode,
-                                         LocAudioWindow)
+from mmavssl.datasets.transforms import ArrayVideoReader, AVDecode, AVInit, LocAudioDecode
 from mmavssl.models.localizers import FNACLocalizer
 from mmavssl.models.utils import without_checkpoints
 from mmavssl.registry import MODELS, TRANSFORMS
