@@ -1,0 +1,264 @@
+"""mmavssl.studies.runner: studies driven through stand-in tools, and the README's main job.
+
+The stand-ins in ``fake_tools/`` follow tools/train.py's and tools/test.py's command lines and output layout but
+take milliseconds and give known accuracies (``acc + 0.01 * seed``), so the bookkeeping (skip, resume, restart,
+stale, failures, tables) is checked exactly; tests/tools/test_run_benchmark.py runs the real tools.
+"""
+import json
+import math
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from mmavssl.studies.report import format_summary, load_records, markdown_table, summarize, write_outputs
+from mmavssl.studies.runner import MainJob, read_test_metrics, run_main_job, run_study
+from mmavssl.studies.spec import BenchmarkEntry, MainJobConfig, RunRecord
+
+from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG
+
+FAKE_TOOLS = Path(__file__).resolve().parent / 'fake_tools'
+
+TINY_DATA = dict(num_shapes=2, num_timbres=2, shapes=('circle', 'square'), timbres=('low_tone', 'high_tone'),
+                 ambiguous_sound=0.0, train_per_class=2, val_per_class=1, test_per_class=1, width=32, height=32,
+                 fps=8, duration=1.0, shots=(1,))
+
+
+@pytest.fixture
+def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Return ``(run, calls)``: ``run(entries, **kw)`` runs a study with the stand-in tools under ``tmp_path``;
+    ``calls()`` lists the stand-ins' invocations so far."""
+    calls_file = tmp_path / 'calls.txt'
+    calls_file.touch()
+    monkeypatch.setenv('FAKE_TOOLS_LOG', str(calls_file))
+    logs: List[str] = []
+
+    def run(entries: List[BenchmarkEntry], seeds=(0, 1), **kwargs) -> List[RunRecord]:
+        return run_study(entries, tmp_path / 'study', seeds, tools_dir=FAKE_TOOLS, log=logs.append, **kwargs)
+
+    run.logs = logs
+    return run, lambda: calls_file.read_text().splitlines()
+
+
+def entry(name: str, **options) -> BenchmarkEntry:
+    return BenchmarkEntry(name=name, config=str(TOY_CONFIG), cfg_options=options)
+
+
+def by_key(records: List[RunRecord]) -> Dict[tuple, RunRecord]:
+    return {(r.name, r.seed, r.checkpoint): r for r in records}
+
+
+def test_study_collects_every_run_and_aggregates(study) -> None:
+    run, calls = study
+    records = run([entry('a', acc=0.5), entry('b', acc=0.7)], checkpoints=('final', 'best'))
+    runs = by_key(records)
+    assert len(records) == 8 and all(r.status == 'done' for r in records)
+    for name, acc in (('a', 0.5), ('b', 0.7)):
+        for seed in (0, 1):
+            top1 = acc + 0.01 * seed
+            assert runs[(name, seed, 'final')].metrics == pytest.approx({'acc/top1': top1, 'acc/mean1': top1 - 0.05})
+            assert runs[(name, seed, 'best')].metrics['acc/top1'] == pytest.approx(top1 + 0.1)
+    rows = {(r.name, r.checkpoint): r for r in summarize(records)}
+    assert rows[('a', 'final')].n == 2 and rows[('a', 'final')].mean['acc/top1'] == pytest.approx(0.505)
+    assert rows[('a', 'final')].std['acc/top1'] == pytest.approx(0.01 / math.sqrt(2))
+    assert rows[('b', 'best')].mean['acc/mean1'] == pytest.approx(0.755)
+    table = markdown_table(list(rows.values()), records)
+    assert '| a |  |  | final | 2 | 50.50 ± 0.71 | 45.50 ± 0.71 |  |' in table
+    assert '| b |  |  | best | 2 | 80.50 ± 0.71 | 75.50 ± 0.71 |  |' in table
+    assert len([c for c in calls() if c.startswith('train')]) == 4
+    assert len([c for c in calls() if c.startswith('test')]) == 8
+
+
+def test_seed_and_work_dir_placeholders_are_substituted_per_run(study, tmp_path: Path) -> None:
+    run, _ = study
+    records = run([entry('sup', acc=0.5),
+                   entry('semi', load_from='{work_dir}/sup/seed{seed}/iter_2.pth', note='{x}')])
+    semi = {r.seed: r.cfg_options for r in records if r.name == 'semi'}
+    for seed in (0, 1):
+        assert semi[seed]['load_from'] == f'{tmp_path / "study"}/sup/seed{seed}/iter_2.pth'
+        assert semi[seed]['note'] == '{x}'
+        spec = json.loads((tmp_path / 'study' / 'semi' / f'seed{seed}' / 'benchmark' / 'spec.json').read_text())
+        assert f'load_from={tmp_path / "study"}/sup/seed{seed}/iter_2.pth' in spec['cfg_options']
+
+
+def test_rerun_skips_finished_runs(study) -> None:
+    run, calls = study
+    first = run([entry('a', acc=0.5)])
+    n_calls = len(calls())
+    again = run([entry('a', acc=0.5)])
+    assert len(calls()) == n_calls
+    assert [r.metrics for r in again] == [r.metrics for r in first]
+    assert run.logs[-1] == '[skip] a seed 1: finished'
+
+
+def test_adding_a_checkpoint_kind_tests_only(study) -> None:
+    run, calls = study
+    run([entry('a')], seeds=(0,))
+    n_calls = len(calls())
+    records = run([entry('a')], seeds=(0,), checkpoints=('final', 'best'))
+    assert [c.split()[0] for c in calls()[n_calls:]] == ['test']
+    assert [r.status for r in records] == ['done', 'done']
+
+
+def test_a_failing_run_is_recorded_and_the_study_goes_on(study) -> None:
+    run, calls = study
+    records = run([entry('bad', fail=1), entry('good')])
+    runs = by_key(records)
+    assert runs[('bad', 0, 'final')].status == 'failed'
+    assert 'train exited with 3: RuntimeError: boom' in runs[('bad', 0, 'final')].message
+    assert 'bad/seed0/benchmark/train.log' in runs[('bad', 0, 'final')].message
+    assert runs[('good', 1, 'final')].status == 'done'
+    table = markdown_table(summarize(records), records)
+    assert '| bad |  |  | final | 0 | — | — | seed 0: failed, seed 1: failed |' in table
+    assert '- bad seed 1 (final): failed: train exited with 3' in table
+    # The failed run dir stays; a rerun reports it instead of retraining or deleting it.
+    again = by_key(run([entry('bad', fail=1)]))
+    assert again[('bad', 0, 'final')].status == 'incomplete' and '--resume or --restart' in again[
+        ('bad', 0, 'final')].message
+
+
+def test_half_finished_run_is_reported_then_resumed(study) -> None:
+    run, calls = study
+    assert run([entry('c', crash=1)], seeds=(0,))[0].status == 'failed'
+    assert run([entry('c', crash=1)], seeds=(0,))[0].status == 'incomplete'
+    records = run([entry('c', crash=1)], seeds=(0,), resume=True)
+    assert records[0].status == 'done' and records[0].metrics['acc/top1'] == pytest.approx(0.5)
+    assert calls()[-2].startswith('train') and calls()[-2].endswith(' 0 auto')
+
+
+def test_restart_moves_the_old_run_aside(study, tmp_path: Path) -> None:
+    run, calls = study
+    run([entry('c', crash=1)], seeds=(0,))
+    records = run([entry('c')], seeds=(0,), restart=True)
+    assert records[0].status == 'done'
+    old = list((tmp_path / 'study' / 'c').glob('seed0.old-*'))
+    assert len(old) == 1 and (old[0] / 'iter_1.pth').is_file()
+    assert calls()[-2].endswith(' 0 None')  # trained afresh, not resumed
+
+
+def test_changed_spec_is_stale_not_reused(study, tmp_path: Path) -> None:
+    run, calls = study
+    run([entry('a', acc=0.5)], seeds=(0,))
+    n_calls = len(calls())
+    stale = run([entry('a', acc=0.9)], seeds=(0,))
+    assert stale[0].status == 'stale' and 'acc=0.5' in stale[0].message and len(calls()) == n_calls
+    assert run([entry('a', acc=0.9)], seeds=(0,), resume=True)[0].status == 'stale'
+    fresh = run([entry('a', acc=0.9)], seeds=(0,), restart=True)
+    assert fresh[0].metrics['acc/top1'] == pytest.approx(0.9)
+
+
+def test_dry_run_creates_nothing(study, tmp_path: Path) -> None:
+    run, calls = study
+    records = run([entry('a', acc=0.5)], dry_run=True, train_args=['--deterministic'])
+    assert {r.status for r in records} == {'planned'} and not (tmp_path / 'study').exists() and calls() == []
+    assert any('train.py' in line and '--seed 1 --deterministic --cfg-options acc=0.5' in line for line in run.logs)
+    assert any('test.py' in line and '<final checkpoint>' in line for line in run.logs)
+
+
+def test_missing_best_checkpoint_and_failing_test(study) -> None:
+    run, calls = study
+    records = by_key(run([entry('nobest', best=0), entry('t', testfail=1)], seeds=(0,),
+                         checkpoints=('final', 'best')))
+    assert records[('nobest', 0, 'final')].status == 'done'
+    assert records[('nobest', 0, 'best')].status == 'failed'
+    assert 'save_best' in records[('nobest', 0, 'best')].message
+    assert records[('t', 0, 'final')].status == 'failed'
+    assert 'test exited with 2: ValueError: test broke' in records[('t', 0, 'final')].message
+    n_train = sum(c.startswith('train') for c in calls())
+    run([entry('t', testfail=1)], seeds=(0,))  # the test is retried, training is not repeated
+    assert sum(c.startswith('train') for c in calls()) == n_train
+
+
+def test_study_checks_its_arguments(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match='nope.py'):
+        run_study([BenchmarkEntry('a', 'nope.py')], tmp_path, [0], tools_dir=FAKE_TOOLS)
+    with pytest.raises(ValueError, match='checkpoints'):
+        run_study([entry('a')], tmp_path, [0], checkpoints=('last',), tools_dir=FAKE_TOOLS)
+    with pytest.raises(FileNotFoundError, match='train.py'):
+        run_study([entry('a')], tmp_path, [0], tools_dir=tmp_path)
+
+
+def test_read_test_metrics_names_missing_metrics(tmp_path: Path) -> None:
+    (tmp_path / '20250101_000000').mkdir()
+    (tmp_path / '20250101_000000' / '20250101_000000.json').write_text(json.dumps({'acc/top1': 0.5}))
+    with pytest.raises(RuntimeError, match=r"lacks \['acc/mean1'\]"):
+        read_test_metrics(tmp_path, ['acc/top1', 'acc/mean1'])
+    with pytest.raises(RuntimeError, match='no test metrics'):
+        read_test_metrics(tmp_path / 'empty', ['acc/top1'])
+
+
+def test_outputs_round_trip(study, tmp_path: Path) -> None:
+    run, _ = study
+    records = run([entry('a', acc=0.5)])
+    paths = write_outputs(records, summarize(records), tmp_path / 'out' / 'bench')
+    assert load_records(paths['json']) == records
+    lines = paths['csv'].read_text().splitlines()
+    assert lines[0].startswith('name,group,x,seed,checkpoint,status,acc/top1,acc/mean1')
+    assert len(lines) == 3 and lines[2].startswith('a,,,1,final,done,0.51')
+    assert '50.50 ± 0.71' in paths['md'].read_text()
+
+
+@pytest.mark.slow
+def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('PYTHONPATH', str(DATA_DIR))
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
+                        localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
+                        semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
+                        source_root=None, figure_index=None, synthetic=TINY_DATA, localizer_options=[],
+                        semi_options=[],
+                        bootstrap_samples=200)
+    lines = []
+    summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
+
+    assert (tmp_path / 'data' / 'manifest.json').is_file()
+    loc_ckpt = summary['localizer']['checkpoint']
+    assert Path(loc_ckpt).is_file() and loc_ckpt.endswith('iter_8.pth')
+    for step in ('supervised', 'semi_supervised'):
+        assert 0.0 <= summary[step]['acc/top1'] <= 1.0
+        assert Path(summary[step]['checkpoint']).is_file()
+    # the localizer checkpoint reached the semi-supervised training as the configured key
+    semi_log = (tmp_path / 'job' / 'semi_supervised' / 'log.txt').read_text()
+    assert f'localizer_checkpoint={loc_ckpt}' in semi_log
+    assert f"load_from={summary['supervised']['checkpoint']}" in semi_log
+    assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
+    assert format_summary(summary) in '\n'.join(lines)
+    assert any(line.startswith('[4/5] semi_supervised: done') for line in lines)
+    comp = summary['comparison']
+    assert comp['num_clips'] == 8 and comp['low'] <= comp['diff'] <= comp['high']
+    assert comp['diff'] == pytest.approx(summary['semi_supervised']['acc/top1'] - summary['supervised']['acc/top1'])
+
+    # a rerun reuses every finished step and trains nothing
+    rerun = []
+    assert run_main_job(cfg, REPO_ROOT, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
+    assert sum('finished earlier' in line for line in rerun) == 5
+    assert not any('tools/train.py' in line for line in rerun)
+
+
+def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:
+    run = tmp_path / 'localizer' / 'train' / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    row = {'loc/cIoU': 0.0, 'loc/pointing': 0.2, 'loc/center/pointing': 0.21, 'step': 100}
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path)), tmp_path)
+    with pytest.raises(RuntimeError, match='does not beat the centre box'):
+        job._check_localizer(tmp_path / 'localizer')
+    row['loc/pointing'] = 0.9
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    assert job._check_localizer(tmp_path / 'localizer')['loc/pointing'] == 0.9
+
+
+def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: Path) -> None:
+    script = tmp_path / 'tools' / 'analysis' / 'visualize_masks.py'
+    script.parent.mkdir(parents=True)
+    # a stand-in for the real script: records its arguments and writes the figure where it was told
+    script.write_text('import sys, pathlib\n'
+                      'out = pathlib.Path(sys.argv[sys.argv.index("--out-dir") + 1])\n'
+                      'out.mkdir(parents=True)\n'
+                      '(out / "clip_fig3.png").write_text(" ".join(sys.argv[1:]))\n')
+    job = MainJob(MainJobConfig(work_dir='job', data_root='bench', figure_index=3), tmp_path, echo=lambda _: None)
+    result = job._figure(tmp_path / 'job' / 'figure', 'loc.pth')
+    args = Path(result['path']).read_text()
+    assert result['path'].endswith('clip_fig3.png')
+    assert '--ann-file bench/test.txt --index 3' in args and '--checkpoint loc.pth' in args
+    assert f'--localizer-config {MainJobConfig().localizer_config}' in args
