@@ -29,7 +29,7 @@ def main() -> None:
     run_main_job(MainJobConfig(data_root=args.data_root, source_root=args.source_root, work_dir=args.work_dir,
                                localizer_config=args.localizer_config, supervised_config=args.supervised_config,
                                semi_config=args.semi_config, seed=args.seed),
-                 Path(__file__).resolve().parents[1])
+                 Path(__file__).resolve().parents[1], tools_dir=Path(__file__).resolve().parent)
 
 
 if __name__ == '__main__':

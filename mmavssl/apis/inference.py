@@ -23,8 +23,8 @@ from mmengine.runner import load_checkpoint
 from torch import nn
 
 from mmavssl.datasets.av_dataset import read_class_names
-from mmavssl.datasets.transforms import (ArrayVideoReader, AVDecode, AVInit, FNACSpectrogram, LocAudioDecode,
-                                         LocAudioWindow)
+from mmavssl.datasets.transforms import ArrayVideoReader, AVDecode, AVInit, LocAudioDecode
+from mmavssl.models.localizers import FNACLocalizer
 from mmavssl.models.utils import without_checkpoints
 from mmavssl.registry import MODELS, TRANSFORMS
 
@@ -108,6 +108,42 @@ def init_recognizer(config: Union[str, os.PathLike, Config], checkpoint: Optiona
             raise RuntimeError(f'{checkpoint} does not fit the model of {config.filename or "the config"}: '
                                f'{err}. Pass the config the checkpoint was trained with.') from err
     model.cfg = config
+    return model.to(device).eval()
+
+
+def init_localizer(config: Optional[Union[str, os.PathLike]] = None, checkpoint: Optional[str] = None, *,
+                   visual_stage: int = 4, input_size: int = 224,
+                   device: Union[str, torch.device] = 'cpu') -> FNACLocalizer:
+    """Build a frozen FNAC localizer for :func:`localize_video`, warning when its weights are random.
+
+    Unlike :func:`init_recognizer`, the checkpoint may also be an official FNAC/EZ-VSL or raw state-dict file
+    (the localizer's own ``checkpoint=`` loader converts it).
+
+    Args:
+        config: Config file whose ``model`` is an FNACLocalizer (its loss and data preprocessor are dropped;
+            its test pipeline gives :func:`localize_video` the audio window and frame size); when None, FNAC's
+            defaults with ``visual_stage`` and ``input_size``.
+        checkpoint: Localizer checkpoint; default the config's ``model.checkpoint``.
+        visual_stage: ResNet stage of the visual stream without ``config`` (1 to 4).
+        input_size: Square input size of the localizer without ``config``.
+        device: Device of the model.
+
+    Returns:
+        The localizer in eval mode with ``requires_grad=False``, with the config (or None) as ``model.cfg``.
+    """
+    cfg = Config.fromfile(os.fspath(config)) if config is not None else None
+    model_cfg = cfg.model if cfg is not None else None
+    if not (checkpoint or (model_cfg is not None and model_cfg.get('checkpoint'))):
+        warnings.warn('no localizer checkpoint: the localization maps come from random weights', stacklevel=2)
+    if model_cfg is not None:
+        init_default_scope(cfg.get('default_scope', 'mmavssl'))
+        model_cfg.pop('data_preprocessor', None)
+        model_cfg.update(frozen=True, loss=None, checkpoint=checkpoint or model_cfg.get('checkpoint'))
+        model = MODELS.build(model_cfg)
+    else:
+        model = FNACLocalizer(visual_stage=visual_stage, input_size=(input_size, input_size), loss=None,
+                              checkpoint=checkpoint, frozen=True)
+    model.cfg = cfg
     return model.to(device).eval()
 
 
@@ -247,8 +283,47 @@ def _frame_indices(total: int, fps: float, times: Optional[Sequence[float]], sou
     return inds
 
 
+def video_info(video: VideoInput) -> Tuple[int, float]:
+    """The number of frames and the frame rate of a video (a file path or pre-decoded frames).
+
+    Returns:
+        ``(frames, fps)``; frame ``i`` is at ``i / fps`` seconds.
+    """
+    results = AVInit()(_initial_results(video))
+    return results['total_frames'], results['avg_fps']
+
+
+def _decode_frames(results: Dict[str, Any], inds: np.ndarray, size: Optional[Tuple[int, int]]) -> np.ndarray:
+    """(N, H, W, 3) RGB uint8 frames ``inds`` of an ``AVInit`` result, resized to ``size`` (W, H) when given."""
+    frames = AVDecode(decode_audio=False)(dict(results, frame_inds=inds, clip_len=len(inds), num_clips=1))
+    if size:
+        frames = TRANSFORMS.build(dict(type='Resize', scale=tuple(size), keep_ratio=False))(frames)
+    return np.stack(frames['imgs'])
+
+
+def read_frames(video: VideoInput, times: Optional[Sequence[float]] = None, *,
+                size: Optional[Tuple[int, int]] = None) -> np.ndarray:
+    """The frames of a video at ``times``, decoded as the test pipeline decodes them (``AVInit`` + ``AVDecode``).
+
+    Args:
+        video: A file path or pre-decoded frames and audio (module docstring).
+        times: Frame times in seconds (the frame nearest each); every frame when None.
+        size: (W, H) to resize the frames to (bilinear, aspect ratio not kept); the video's size when None.
+
+    Returns:
+        (N, H, W, 3) RGB uint8.
+
+    Raises:
+        ValueError: A time is outside the video.
+    """
+    results = AVInit()(_initial_results(video))
+    inds = _frame_indices(results['total_frames'], results['avg_fps'], times,
+                          results.get('filename', 'the pre-decoded video'))
+    return _decode_frames(results, inds, size)
+
+
 def localize_video(model: nn.Module, video: VideoInput, times: Optional[Sequence[float]] = None, *,
-                   batch_size: int = 16) -> Localization:
+                   window: Optional[float] = None, batch_size: int = 16) -> Localization:
     """Sound-source maps of the frames of a video, each from the audio window centred on its frame.
 
     The localizer sees what its config trained it on: the ``LocAudioWindow`` / ``FNACSpectrogram`` settings
@@ -259,6 +334,7 @@ def localize_video(model: nn.Module, video: VideoInput, times: Optional[Sequence
             from :func:`init_recognizer` (``model.cfg`` gives the transforms; FNAC's defaults without it).
         video: A file path or pre-decoded frames and audio (module docstring).
         times: Frame times in seconds; every frame of the video when None.
+        window: Audio window in seconds; default the config's ``LocAudioWindow`` (FNAC: 3 s).
         batch_size: Frames per localizer call.
 
     Returns:
@@ -272,6 +348,8 @@ def localize_video(model: nn.Module, video: VideoInput, times: Optional[Sequence
         raise ValueError(f'{type(model).__name__} has no sound-source localizer; build one with '
                          'init_recognizer(<localizer config>, <localizer checkpoint>) (configs/localizer/)')
     window_cfg, spectrogram_cfg, size = localizer_transforms(getattr(model, 'cfg', None))
+    if window is not None:
+        window_cfg['window'] = window
     window, spectrogram = TRANSFORMS.build(window_cfg), TRANSFORMS.build(spectrogram_cfg)
     results = AVInit()(_initial_results(video))
     source = results.get('filename', 'the pre-decoded video')
@@ -279,18 +357,16 @@ def localize_video(model: nn.Module, video: VideoInput, times: Optional[Sequence
     inds = _frame_indices(results['total_frames'], fps, times, source)
     results.update(frame_inds=inds)
     results = LocAudioDecode(window=window.window, sample_rate=window.sample_rate or 16000)(results)
-    resize = TRANSFORMS.build(dict(type='Resize', scale=size, keep_ratio=False)) if size else None
     device = next(localizer.parameters()).device
     mean = torch.tensor(localizer.video_mean, device=device).view(1, 3, 1, 1, 1)
     std = torch.tensor(localizer.video_std, device=device).view(1, 3, 1, 1, 1)
     maps = []
     for start in range(0, len(inds), batch_size):
         chunk = inds[start:start + batch_size]
-        frames = AVDecode(decode_audio=False)(dict(results, frame_inds=chunk, clip_len=len(chunk), num_clips=1))
-        frames = resize(frames) if resize else frames
+        frames = _decode_frames(results, chunk, size)
         specs = [spectrogram(window(dict(results, frame_inds=chunk[i:i + 1])))['loc_audios']
                  for i in range(len(chunk))]
-        imgs = torch.from_numpy(np.stack(frames['imgs'])).to(device).permute(0, 3, 1, 2)[:, :, None]
+        imgs = torch.from_numpy(frames).to(device).permute(0, 3, 1, 2)[:, :, None]
         imgs = (imgs.float() - mean) / std
         maps.append(localizer.localize(imgs, torch.from_numpy(np.stack(specs)).to(device))[:, 0].float().cpu())
     if not results['audio_valid']:
@@ -300,5 +376,5 @@ def localize_video(model: nn.Module, video: VideoInput, times: Optional[Sequence
                         audio_valid=bool(results['audio_valid']))
 
 
-__all__ = ['Localization', 'Prediction', 'VideoInput', 'inference_recognizer', 'init_recognizer',
-           'localize_video', 'localizer_transforms']
+__all__ = ['Localization', 'Prediction', 'VideoInput', 'inference_recognizer', 'init_localizer', 'init_recognizer',
+           'localize_video', 'localizer_transforms', 'read_frames', 'video_info']

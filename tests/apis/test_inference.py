@@ -7,12 +7,16 @@ import numpy as np
 import pytest
 import torch
 
-from mmavssl.apis import inference_recognizer, init_recognizer, localize_video
+from mmengine.config import Config
+
+from mmavssl.apis import (inference_recognizer, init_localizer, init_recognizer, localize_video,
+                          localizer_transforms, read_frames, video_info)
 from mmavssl.datasets.av_dataset import read_class_names
 from mmavssl.datasets.transforms import AVInit
 from mmavssl.utils import safe_torch_load
 
 UCF = Path(__file__).resolve().parents[2] / '../shared/data/ucf_applyeyemakeup.avi'
+LOCALIZER_CONFIG = Path(__file__).resolve().parents[2] / 'configs' / 'localizer' / 'fnac_r18_synthetic.py'
 
 
 @pytest.fixture(scope='module')
@@ -128,3 +132,37 @@ def test_localize_video_maps_every_frame(tiny_checkpoints: dict, tiny_test_clip:
     supervised, sup_checkpoint = tiny_checkpoints['supervised_av']
     with pytest.raises(ValueError, match='no sound-source localizer'):
         localize_video(init_recognizer(supervised, str(sup_checkpoint)), tiny_test_clip)
+
+
+def test_read_frames_decodes_like_the_pipeline(tiny_test_clip: Path) -> None:
+    assert video_info(tiny_test_clip) == (30, 12.0)
+    every = read_frames(tiny_test_clip)
+    assert every.shape == (30, 32, 32, 3) and every.dtype == np.uint8
+    some = read_frames(tiny_test_clip, [0.5, 1.0])
+    np.testing.assert_array_equal(some, every[[6, 12]])
+    assert read_frames(tiny_test_clip, [1.0], size=(32, 16)).shape == (1, 16, 32, 3)
+    with pytest.raises(ValueError, match='outside'):
+        read_frames(tiny_test_clip, [9.0])
+
+
+def test_localizer_transforms_follow_the_config() -> None:
+    window, spectrogram, size = localizer_transforms(None)
+    assert window['type'] == 'LocAudioWindow' and 'window' not in window and size is None
+    assert not spectrogram['augment']
+    window, spectrogram, size = localizer_transforms(Config.fromfile(str(LOCALIZER_CONFIG)))
+    assert window['window'] == 0.3 and window['frame'] == 'center' and not window['keep_single_frame']
+    assert spectrogram['nperseg'] == 128 and not spectrogram['augment'] and size == (64, 64)
+
+
+def test_init_localizer_with_its_config_or_fnac_defaults(tiny_test_clip: Path) -> None:
+    with pytest.warns(UserWarning, match='random weights'):
+        localizer = init_localizer(str(LOCALIZER_CONFIG))
+    assert localizer.cfg.filename.endswith('fnac_r18_synthetic.py') and not localizer.training
+    assert not any(p.requires_grad for p in localizer.parameters())
+    maps = localize_video(localizer, tiny_test_clip, [1.0]).maps
+    # a different audio window changes the spectrogram, hence the map
+    assert not np.allclose(maps, localize_video(localizer, tiny_test_clip, [1.0], window=1.0).maps)
+    with pytest.warns(UserWarning, match='random weights'):
+        default = init_localizer(visual_stage=3, input_size=64)
+    assert default.cfg is None
+    assert localize_video(default, tiny_test_clip, [1.0], window=1.0).maps.shape == (1, 4, 4)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from mmengine.config import Config
 
-from mmavssl.studies.benchmark import load_spec
+from mmavssl.studies import load_spec
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((REPO_ROOT / 'configs' / 'studies').glob('*.py'))

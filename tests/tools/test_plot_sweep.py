@@ -3,7 +3,7 @@ from pathlib import Path
 
 from toolbox_testing import REPO_ROOT, run_python
 
-from mmavssl.studies.benchmark import RunRecord, summarize, write_outputs  # noqa: E402
+from mmavssl.studies import RunRecord, summarize, write_outputs  # noqa: E402
 
 TOOL = 'tools/analysis/plot_sweep.py'
 

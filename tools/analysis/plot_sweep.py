@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import List, Optional
 
-from mmavssl.studies.sweep import load_runs, plot_sweep, sweep_markdown, sweep_points
+from mmavssl.studies import load_runs, plot_sweep, sweep_markdown, sweep_points
 from mmavssl.utils.cli import HelpFormatter
 
 

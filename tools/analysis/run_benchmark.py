@@ -21,9 +21,8 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 from mmengine.config import DictAction  # noqa: E402
 
-from mmavssl.studies.benchmark import (CHECKPOINT_KINDS, DEFAULT_FLOPS_FN, DEFAULT_METRICS,  # noqa: E402
-                                       BenchmarkEntry, entry_complexity, load_spec, run_study,
-                                    summarize, write_outputs)
+from mmavssl.studies import (CHECKPOINT_KINDS, DEFAULT_FLOPS_FN, DEFAULT_METRICS,  # noqa: E402
+                             BenchmarkEntry, entry_complexity, load_spec, run_study, summarize, write_outputs)
 from mmavssl.utils.cli import HelpFormatter  # noqa: E402
 
 
@@ -83,7 +82,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     records = run_study(entries, args.work_dir, args.seeds, checkpoints=args.checkpoints, metrics=args.metrics,
                         cfg_options=args.cfg_options, resume=args.resume, restart=args.restart,
                         dry_run=args.dry_run, train_args=shlex.split(args.train_args),
-                        test_args=shlex.split(args.test_args), tools_dir=args.tools_dir or Path(__file__).resolve().parents[1], timeout=args.timeout,
+                        test_args=shlex.split(args.test_args),
+                        tools_dir=args.tools_dir or Path(__file__).resolve().parents[1], timeout=args.timeout,
                         best_pattern=args.best_pattern)
     if args.dry_run:
         return 0

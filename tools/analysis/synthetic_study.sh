@@ -33,8 +33,7 @@ if [ ! -f "$LOC/localizer.pth" ]; then
 fi
 [ -d "$LOC/test" ] || "$PY" tools/test.py "$LOC_CONFIG" "$LOC/localizer.pth" --work-dir "$LOC/test"
 # No ASL row runs on a localizer that points at the source no better than the centre box.
-"$PY" -c "import sys; from mmavssl.studies.benchmark import read_test_metrics; \
-from mmavssl.studies.main_job import check_localizer, LOCALIZER_METRICS; \
+"$PY" -c "import sys; from mmavssl.studies import check_localizer, read_test_metrics, LOCALIZER_METRICS; \
 check_localizer(read_test_metrics(sys.argv[1], LOCALIZER_METRICS)[0], 'Retrain it (delete ' + sys.argv[2] + ').')" \
     "$LOC/test" "$LOC/localizer.pth"
 

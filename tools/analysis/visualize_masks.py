@@ -10,18 +10,23 @@ Examples::
         --model-config configs/_base_/models/vit_b_divided_video.py \\
         --localizer-config configs/localizer/fnac_r18_synthetic.py --checkpoint best.pth --out-dir vis/
 
-Writes ``<out-dir>/<video>_{frame,tube_mask,tube_masked,tube_avg,loc_map,asl_mask,asl_masked,asl_avg}.png``
-and the combined 2 x 3 figure ``<video>_fig3.png``. Existing files are never replaced without ``--overwrite``.
+The frame is decoded as the test pipeline decodes it (:func:`mmavssl.apis.read_frames`, resized to the backbone's
+frame size), its map comes from :func:`mmavssl.apis.localize_video` (the localizer config's audio window and frame
+size), and the masks and panels from :mod:`mmavssl.visualization.mask_figure`. Writes
+``<out-dir>/<video>_{frame,tube_mask,tube_masked,tube_avg,loc_map,asl_mask,asl_masked,asl_avg}.png`` and the
+combined 2 x 3 figure ``<video>_fig3.png``. Existing files are never replaced without ``--overwrite``.
 """
 import argparse
 import os
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from mmavssl.apis.visualize_masks import (backbone_geometry, build_frozen_localizer, loc_window_from_config,
-                                          output_paths, refuse_existing, resolve_video, visualize_masks)
+from mmavssl.apis import init_localizer, localize_video, read_frames, video_info
+from mmavssl.models.mixers import ASLGuidedMixup, TubeTokenMixup
 from mmavssl.utils.cli import HelpFormatter
+from mmavssl.visualization import (backbone_geometry, output_paths, refuse_existing, sample_mask_figure,
+                                   save_mask_figure)
 
 DEFAULT_MODEL_CONFIG = os.path.join(os.path.dirname(__file__), '../../configs/_base_/models/vit_tiny_divided_video.py')
 
@@ -56,6 +61,50 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def resolve_video(video: Optional[str] = None, ann_file: Optional[str] = None, index: int = 0,
+                  data_prefix: Optional[str] = None) -> str:
+    """The video path given directly or as line ``index`` of a toolbox list file (``path label``).
+
+    Args:
+        video: Video path (wins when given).
+        ann_file: List file whose lines start with a path relative to ``data_prefix``.
+        index: 0-based line of ``ann_file``.
+        data_prefix: Folder of the relative paths; the list file's folder when None.
+
+    Returns:
+        The video path.
+
+    Raises:
+        ValueError: If neither or both sources are given, or the line is missing/empty.
+        FileNotFoundError: If the list file does not exist.
+    """
+    if (video is None) == (ann_file is None):
+        raise ValueError('give either a video path or --ann-file (with --index)')
+    if video is not None:
+        return video
+    if not os.path.isfile(ann_file):
+        raise FileNotFoundError(f'{ann_file} does not exist')
+    with open(ann_file) as f:
+        lines = [line.split() for line in f if line.strip()]
+    if not 0 <= index < len(lines):
+        raise ValueError(f'{ann_file} has {len(lines)} entries; --index {index} is outside it')
+    prefix = os.path.dirname(ann_file) if data_prefix is None else data_prefix
+    return os.path.join(prefix, lines[index][0])
+
+
+def frame_index(video: str, index: Optional[int]) -> Tuple[int, float]:
+    """The frame to show (the middle one when None; negative values count from the end) and the video's fps.
+
+    Raises:
+        IndexError: If ``index`` is outside the video.
+    """
+    total, fps = video_info(video)
+    chosen = total // 2 if index is None else index + total if index < 0 else index
+    if not 0 <= chosen < total:
+        raise IndexError(f'{video} has {total} frames; frame index {index} is outside it')
+    return chosen, fps
+
+
 def main(argv: Optional[List[str]] = None) -> Dict[str, str]:
     """Write the Fig. 3 panels and the combined figure.
 
@@ -64,28 +113,38 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, str]:
 
     Returns:
         Panel key -> written path.
+
+    Raises:
+        ValueError: If the video has no audio stream (ASL-guided masks need the sound to localise).
     """
     args = parse_args(argv)
     video = resolve_video(args.video, args.ann_file, args.index, args.data_prefix)
+    stem = os.path.splitext(os.path.basename(video))[0]
     # Fail before the (slow) localizer build.
-    refuse_existing(output_paths(args.out_dir, os.path.splitext(os.path.basename(video))[0]).values(),
-                    args.overwrite)
+    refuse_existing(output_paths(args.out_dir, stem).values(), args.overwrite)
     if args.patch_size and args.frame_size:
         patch_size, frame_size = args.patch_size, args.frame_size
     else:
         patch_size, frame_size = backbone_geometry(args.model_config)
         patch_size, frame_size = args.patch_size or patch_size, args.frame_size or frame_size
-    window = args.window
-    if window is None:
-        window = (args.localizer_config and loc_window_from_config(args.localizer_config)) or 3.0
     torch.set_num_threads(1)
     # Seeded before the build so that a random-init localizer is reproducible too.
     torch.manual_seed(args.seed)
-    localizer = build_frozen_localizer(args.localizer_config, args.checkpoint, args.visual_stage,
-                                       args.input_size)
-    fig, paths = visualize_masks(video, args.out_dir, patch_size, frame_size, localizer, args.checkpoint,
-                                 args.frame_index, window, args.num_samples, args.seed, args.partner,
-                                 args.tube_alpha, args.asl_alphas, args.overwrite)
+    localizer = init_localizer(args.localizer_config, args.checkpoint, visual_stage=args.visual_stage,
+                               input_size=args.input_size)
+    index, fps = frame_index(video, args.frame_index)
+    times, size = [index / fps], (frame_size, frame_size)
+    localization = localize_video(localizer, video, times, window=args.window)
+    if not localization.audio_valid:
+        raise ValueError(f'{video} has no audio stream; ASL-guided masks need the sound to localise')
+    frame = read_frames(video, times, size=size)[0]
+    partner = read_frames(args.partner, times, size=size)[0] if args.partner else None
+    torch.manual_seed(args.seed)
+    fig = sample_mask_figure(frame, localization.maps[0], patch_size, args.num_samples,
+                             TubeTokenMixup(alpha=args.tube_alpha, share_across_batch=False),
+                             ASLGuidedMixup(alpha1=args.asl_alphas[0], alpha2=args.asl_alphas[1]), partner,
+                             args.checkpoint)
+    paths = save_mask_figure(fig, args.out_dir, stem, args.overwrite, f'{os.path.basename(video)} frame {index}')
     grid = fig.tube_masks.shape[1:]
     print(f'{video}: {frame_size}px frame, {grid[0]}x{grid[1]} tokens of {patch_size}px, map '
           f'{fig.loc_map.shape[0]}x{fig.loc_map.shape[1]}, {len(fig.tube_masks)} masks per mixer, '

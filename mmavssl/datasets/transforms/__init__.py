@@ -2,12 +2,11 @@
 from .audio import AudioFbank, SpecAugment
 from .formatting import PackAVInputs
 from .loading import ArrayVideoReader, AVDecode, AVInit
-from .localization import (FNACSpectrogram, LoadSourceBoxes, LocAudioDecode, LocAudioWindow,
-                           load_av_sample)
+from .localization import FNACSpectrogram, LoadSourceBoxes, LocAudioDecode, LocAudioWindow
 from .rand_augment import ClipRandAugment
 from .temporal_warp import TemporalWarp, warp_index
 from .wrappers import MultiBranchAV
 
 __all__ = ['ArrayVideoReader', 'AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
-           'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow', 'load_av_sample',
+           'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow',
            'LocAudioDecode', 'LoadSourceBoxes']

@@ -2,9 +2,7 @@
 
 Result keys shared with the decoding transforms: ``audio`` (float32 (S,) mono waveform), ``audio_sample_rate``
 (int), optional ``audio_offset`` (time in seconds of ``audio[0]`` in the video, default 0), ``imgs`` (list of
-H x W x 3 uint8), ``frame_inds`` (video frame indices), ``avg_fps``. :func:`load_av_sample` is a minimal
-PyAV decoder producing those keys for standalone use (the visualisation tool, tests); training pipelines use
-the toolbox's decoding transforms.
+H x W x 3 uint8), ``frame_inds`` (video frame indices), ``avg_fps``, as the toolbox's decoding transforms produce them.
 """
 import json
 import os
@@ -298,44 +296,3 @@ class LoadSourceBoxes(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(ann_file={self.ann_file!r})'
-
-
-def load_av_sample(path: str, time: Optional[float] = None, sample_rate: int = 16000) -> Dict:
-    """Decode one frame and the whole mono audio track of a video with PyAV (localizer tools and tests).
-
-    Args:
-        path: Video file.
-        time: Frame time in seconds; the middle of the video when None.
-        sample_rate: Audio output rate.
-
-    Returns:
-        Results dict with ``filename``, ``imgs`` ([H x W x 3 uint8]), ``frame_inds`` ((1,)), ``avg_fps``,
-        ``audio`` (float32 (S,)), ``audio_sample_rate``, ready for :class:`LocAudioWindow`.
-
-    Raises:
-        FileNotFoundError: Missing file.
-        ValueError: No video or no audio stream, or no frame at ``time``.
-    """
-    import av
-
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
-    with av.open(path) as container:
-        if not container.streams.video or not container.streams.audio:
-            raise ValueError(f'{path} needs a video and an audio stream for localisation')
-        vstream = container.streams.video[0]
-        fps = float(vstream.average_rate or 25)
-        duration = float(container.duration or 0) / av.time_base
-        time = duration / 2 if time is None else time
-        frame = next((f for f in container.decode(video=0) if f.time is not None and f.time >= time - 0.5 / fps),
-                     None)
-        if frame is None:
-            raise ValueError(f'{path} has no frame at {time:.2f} s (duration {duration:.2f} s)')
-        container.seek(0)
-        resampler = av.AudioResampler(format='flt', layout='mono', rate=sample_rate)
-        chunks = [out.to_ndarray().reshape(-1) for f in container.decode(audio=0) for out in resampler.resample(f)]
-        chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
-    return {'filename': path, 'imgs': [frame.to_ndarray(format='rgb24')],
-            'frame_inds': np.array([int(round(frame.time * fps))]), 'avg_fps': fps,
-            'audio': np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32),
-            'audio_sample_rate': sample_rate}

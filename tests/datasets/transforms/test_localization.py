@@ -1,13 +1,9 @@
-"""LocAudioWindow / FNACSpectrogram / load_av_sample."""
-from pathlib import Path
-
+"""LocAudioWindow / FNACSpectrogram."""
 import numpy as np
 import pytest
 from scipy import signal
 
-from mmavssl.datasets.transforms import FNACSpectrogram, LocAudioWindow, load_av_sample
-
-UCF = Path(__file__).parents[3] / '../shared/data/ucf_applyeyemakeup.avi'
+from mmavssl.datasets.transforms import FNACSpectrogram, LocAudioWindow
 
 
 def _results(seconds: float = 6.0, rate: int = 16000) -> dict:
@@ -92,13 +88,3 @@ def test_loudest_frame_follows_the_audio_energy():
     assert out['loc_frame_time'] == 3.0 and out['frame_inds'].tolist() == [75] and out['imgs'][0][0, 0, 0] == 3
     shifted = LocAudioWindow(frame='loudest', window=1.0)(dict(results, audio_offset=1.0))
     assert shifted['loc_frame_time'] == 4.0
-
-
-@pytest.mark.skipif(not UCF.is_file(), reason='shared UCF sample video not present')
-def test_load_av_sample_real_video():
-    res = load_av_sample(str(UCF))
-    assert res['imgs'][0].shape == (240, 320, 3) and res['avg_fps'] == 25.0
-    res = FNACSpectrogram()(LocAudioWindow(keep_single_frame=True)(res))
-    assert res['loc_audios'].shape == (1, 257, 200)
-    with pytest.raises(FileNotFoundError):
-        load_av_sample(str(UCF) + '.missing')

@@ -1,4 +1,4 @@
-"""mmavssl.studies.benchmark: option formatting, statistics, specs, and studies driven through stand-in tools.
+"""mmavssl.studies.runner: studies driven through stand-in tools, and the README's main job.
 
 The stand-ins in ``fake_tools/`` follow tools/train.py's and tools/test.py's command lines and output layout but
 take milliseconds and give known accuracies (``acc + 0.01 * seed``), so the bookkeeping (skip, resume, restart,
@@ -11,13 +11,17 @@ from typing import Dict, List
 
 import pytest
 
-from mmavssl.studies.benchmark import (BenchmarkEntry, RunRecord, entry_complexity, format_cfg_options, load_records,
-                                    load_spec, markdown_table, mean_std, read_test_metrics, run_study, summarize,
-                                    write_outputs)
+from mmavssl.studies.report import format_summary, load_records, markdown_table, summarize, write_outputs
+from mmavssl.studies.runner import MainJob, read_test_metrics, run_main_job, run_study
+from mmavssl.studies.spec import BenchmarkEntry, MainJobConfig, RunRecord
+
+from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG
 
 FAKE_TOOLS = Path(__file__).resolve().parent / 'fake_tools'
-DATA_DIR = Path(__file__).resolve().parents[1] / 'data'
-TOY_CONFIG = str(DATA_DIR / 'configs' / 'toy_iter.py')
+
+TINY_DATA = dict(num_shapes=2, num_timbres=2, shapes=('circle', 'square'), timbres=('low_tone', 'high_tone'),
+                 ambiguous_sound=0.0, train_per_class=2, val_per_class=1, test_per_class=1, width=32, height=32,
+                 fps=8, duration=1.0, shots=(1,))
 
 
 @pytest.fixture
@@ -37,58 +41,11 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def entry(name: str, **options) -> BenchmarkEntry:
-    return BenchmarkEntry(name=name, config=TOY_CONFIG, cfg_options=options)
+    return BenchmarkEntry(name=name, config=str(TOY_CONFIG), cfg_options=options)
 
 
 def by_key(records: List[RunRecord]) -> Dict[tuple, RunRecord]:
     return {(r.name, r.seed, r.checkpoint): r for r in records}
-
-
-def test_format_cfg_options_round_trips_and_flattens() -> None:
-    args = format_cfg_options({'model': {'mixer': {'tau_mix': 0.1}}, 'train_cfg.max_iters': 4, 'a.flag': True,
-                               'a.none': None, 'a.list': [1, 2.5, 'x'], 'a.tuple': (3,), 'a.name': 'fixed'})
-    assert args == ['model.mixer.tau_mix=0.1', 'train_cfg.max_iters=4', 'a.flag=True', 'a.none=None',
-                    'a.list=[1,2.5,x]', 'a.tuple=(3,)', 'a.name=fixed']
-
-
-@pytest.mark.parametrize('value', ['0.1', 'a b', 'x,y', 'True'])
-def test_format_cfg_options_refuses_values_the_cli_would_change(value: str) -> None:
-    with pytest.raises(ValueError, match='cannot be passed on the command line'):
-        format_cfg_options({'key': value})
-
-
-def test_mean_std_is_sample_std() -> None:
-    mean, std = mean_std([1.0, 2.0, 3.0, 4.0])
-    assert mean == 2.5 and math.isclose(std, math.sqrt(5 / 3))
-    assert mean_std([0.3]) == (0.3, None)
-
-
-def test_entry_name_must_be_a_folder_name() -> None:
-    with pytest.raises(ValueError, match='folder name'):
-        BenchmarkEntry(name='a/b', config=TOY_CONFIG)
-
-
-def test_load_spec_yaml_and_py(tmp_path: Path) -> None:
-    (tmp_path / 'spec.yaml').write_text(
-        'seeds: [0, 2]\ncfg_options: {train_cfg.max_iters: 2}\nentries:\n'
-        f'  - {{name: a, config: {TOY_CONFIG}, group: fixed, x: 0.1, cfg_options: {{model.num_classes: 3}}}}\n')
-    entries, settings = load_spec(tmp_path / 'spec.yaml')
-    assert entries == [BenchmarkEntry('a', TOY_CONFIG, {'model.num_classes': 3}, 'fixed', 0.1)]
-    assert settings == {'seeds': [0, 2], 'cfg_options': {'train_cfg.max_iters': 2}}
-    (tmp_path / 'spec.py').write_text(f"entries = [dict(name='b', config={TOY_CONFIG!r})]\n")
-    assert load_spec(tmp_path / 'spec.py') == ([BenchmarkEntry('b', TOY_CONFIG)], {})
-
-
-@pytest.mark.parametrize('body, match', [
-    ('entries = []', 'non-empty list'),
-    ("entries = [dict(name='a')]", r'entries\[0\]'),
-    ("entries = [dict(name='a', config='c.py', lr=1)]", r'entries\[0\]'),
-    ("entries = [dict(name='a', config='c.py'), dict(name='a', config='d.py')]", 'unique'),
-])
-def test_load_spec_rejects_malformed_specs(tmp_path: Path, body: str, match: str) -> None:
-    (tmp_path / 'spec.py').write_text(body + '\n')
-    with pytest.raises(ValueError, match=match):
-        load_spec(tmp_path / 'spec.py')
 
 
 def test_study_collects_every_run_and_aggregates(study) -> None:
@@ -241,66 +198,67 @@ def test_outputs_round_trip(study, tmp_path: Path) -> None:
     assert '50.50 ± 0.71' in paths['md'].read_text()
 
 
-def test_complexity_columns_and_graceful_skips(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(FAKE_TOOLS))
-    monkeypatch.syspath_prepend(str(DATA_DIR))  # the toy config's custom_imports
-    entries = [entry('a'), BenchmarkEntry('b', TOY_CONFIG, {'model.num_classes': 7})]
-    assert entry_complexity(entries, 'complexity:num_classes') == {'a': {'classes': 4.0}, 'b': {'classes': 7.0}}
-    with pytest.warns(UserWarning, match='cannot import no_such_module:fn'):
-        assert entry_complexity(entries, 'no_such_module:fn') == {}
-    with pytest.warns(UserWarning, match='needs a module that is missing'):
-        assert entry_complexity(entries, 'complexity:needs_missing_module') == {}
-    rows = summarize([RunRecord('a', 0, 'final', 'done', '', metrics={'acc/top1': 0.5, 'acc/mean1': 0.4})],
-                     extra={'a': {'classes': 4.0}})
-    assert '| a |  |  | final | 1 | 50.00 | 40.00 | 4 |  |' in markdown_table(rows, [])
+@pytest.mark.slow
+def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('PYTHONPATH', str(DATA_DIR))
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
+                        localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
+                        semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
+                        source_root=None, figure_index=None, synthetic=TINY_DATA, localizer_options=[],
+                        semi_options=[],
+                        bootstrap_samples=200)
+    lines = []
+    summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
+
+    assert (tmp_path / 'data' / 'manifest.json').is_file()
+    loc_ckpt = summary['localizer']['checkpoint']
+    assert Path(loc_ckpt).is_file() and loc_ckpt.endswith('iter_8.pth')
+    for step in ('supervised', 'semi_supervised'):
+        assert 0.0 <= summary[step]['acc/top1'] <= 1.0
+        assert Path(summary[step]['checkpoint']).is_file()
+    # the localizer checkpoint reached the semi-supervised training as the configured key
+    semi_log = (tmp_path / 'job' / 'semi_supervised' / 'log.txt').read_text()
+    assert f'localizer_checkpoint={loc_ckpt}' in semi_log
+    assert f"load_from={summary['supervised']['checkpoint']}" in semi_log
+    assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
+    assert format_summary(summary) in '\n'.join(lines)
+    assert any(line.startswith('[4/5] semi_supervised: done') for line in lines)
+    comp = summary['comparison']
+    assert comp['num_clips'] == 8 and comp['low'] <= comp['diff'] <= comp['high']
+    assert comp['diff'] == pytest.approx(summary['semi_supervised']['acc/top1'] - summary['supervised']['acc/top1'])
+
+    # a rerun reuses every finished step and trains nothing
+    rerun = []
+    assert run_main_job(cfg, REPO_ROOT, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
+    assert sum('finished earlier' in line for line in rerun) == 5
+    assert not any('tools/train.py' in line for line in rerun)
 
 
-def test_model_complexity_counts_the_configs_iteration_and_skips_checkpoints() -> None:
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-
-    from mmavssl.studies.benchmark import model_complexity
-    from mmavssl.models.utils.flops import complexity
-    init_default_scope('mmavssl')
-    root = Path(__file__).resolve().parents[2] / 'configs' / 'synthetic'
-    semi = Config.fromfile(str(root / 'asl_1shot.py'))
-    # never read: meta-device builds do not load weights
-    semi.merge_from_dict({'model.localizer.checkpoint': '/nonexistent/localizer.pth'})
-    sup = Config.fromfile(str(root / 'supervised_av_1shot.py'))
-    got_semi, got_sup = model_complexity(semi), model_complexity(sup)
-    ref = complexity(sup.model.to_dict(), 8)
-    assert got_sup == pytest.approx({'trainable params (M)': ref['params_trainable'] / 1e6,
-                                     'GFLOPs/view': ref['gflops_per_view'], 'GFLOPs/iter': ref['gflops_per_iter']})
-    semi_model = semi.model.to_dict()
-    semi_model['localizer']['checkpoint'] = None
-    ref_semi = complexity(semi_model, 1, 5)  # batch 6 of LabeledUnlabeledSampler(mu=5)
-    assert got_semi['GFLOPs/iter'] == pytest.approx(ref_semi['gflops_per_iter_semi'])
-    assert got_semi['trainable params (M)'] == got_sup['trainable params (M)']  # the student only
+def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:
+    run = tmp_path / 'localizer' / 'train' / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    row = {'loc/cIoU': 0.0, 'loc/pointing': 0.2, 'loc/center/pointing': 0.21, 'step': 100}
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path)), tmp_path)
+    with pytest.raises(RuntimeError, match='does not beat the centre box'):
+        job._check_localizer(tmp_path / 'localizer')
+    row['loc/pointing'] = 0.9
+    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
+    assert job._check_localizer(tmp_path / 'localizer')['loc/pointing'] == 0.9
 
 
-def test_paired_table_compares_rows_seed_by_seed_on_the_dumped_predictions(tmp_path):
-    import numpy as np
-    import torch
-    from mmengine.fileio import dump
-
-    from mmavssl.studies.benchmark import RunRecord, paired_table, predictions_path
-
-    gt = np.arange(8) % 4
-    records = []
-    for name, right in (('base', [0.25, 0.5]), ('method', [0.75, 0.75])):
-        for seed, frac in enumerate(right):
-            run_dir = tmp_path / name / f'seed{seed}'
-            pred = np.where(np.arange(8) < frac * 8, gt, (gt + 1) % 4)
-            samples = [dict(pred_score=torch.nn.functional.one_hot(torch.tensor(int(p)), 4).float(),
-                            gt_label=torch.tensor([int(g)])) for p, g in zip(pred, gt)]
-            predictions_path(run_dir, 'final').parent.mkdir(parents=True)
-            dump(samples, str(predictions_path(run_dir, 'final')))
-            records.append(RunRecord(name=name, seed=seed, checkpoint='final', status='done', work_dir=str(run_dir),
-                                     paired_with=['base'] if name == 'method' else []))
-    table = paired_table(records, num_samples=500)
-    row = next(line for line in table.splitlines() if line.startswith('| method '))
-    # seed 0: 6 - 2 of 8 clips right (+50 points), seed 1: 6 - 4 (+25); mean +37.5
-    assert '| method | base | final | 0/1 | +50.00 / +25.00 | +37.50 |' in row
-    low, high = (float(v) for v in row.split('[')[1].split(']')[0].split(','))
-    assert low <= 37.5 <= high and row.endswith('| 8 |')
-    assert paired_table(records[:2]) == ''
+def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: Path) -> None:
+    script = tmp_path / 'tools' / 'analysis' / 'visualize_masks.py'
+    script.parent.mkdir(parents=True)
+    # a stand-in for the real script: records its arguments and writes the figure where it was told
+    script.write_text('import sys, pathlib\n'
+                      'out = pathlib.Path(sys.argv[sys.argv.index("--out-dir") + 1])\n'
+                      'out.mkdir(parents=True)\n'
+                      '(out / "clip_fig3.png").write_text(" ".join(sys.argv[1:]))\n')
+    job = MainJob(MainJobConfig(work_dir='job', data_root='bench', figure_index=3), tmp_path, echo=lambda _: None)
+    result = job._figure(tmp_path / 'job' / 'figure', 'loc.pth')
+    args = Path(result['path']).read_text()
+    assert result['path'].endswith('clip_fig3.png')
+    assert '--ann-file bench/test.txt --index 3' in args and '--checkpoint loc.pth' in args
+    assert f'--localizer-config {MainJobConfig().localizer_config}' in args

@@ -1,4 +1,4 @@
-"""Fig. 3 tool (tools/analysis/visualize_masks.py + mmavssl.apis.visualize_masks) on a tiny generated clip."""
+"""tools/analysis/visualize_masks.py (Fig. 3) on a tiny generated clip: the files, the map it used, no overwrite."""
 import importlib.util
 from pathlib import Path
 
@@ -6,10 +6,8 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 
-from mmavssl.apis.visualize_masks import (backbone_geometry, build_frozen_localizer, decode_frame, mix_frames,
-                                          normalise_frame, resolve_video, upsample_tokens)
+from mmavssl.apis import init_localizer, localize_video, read_frames
 from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
 from mmavssl.evaluation.functional import upsample_map
 
@@ -44,20 +42,17 @@ def _corr(a, b):
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
-def test_geometry_tokens_and_mixing():
-    assert backbone_geometry(str(ROOT / 'configs/_base_/models/vit_tiny_divided_video.py')) == (PATCH, FRAME)
-    nested = Config(dict(model=dict(recognizer=dict(video_backbone=dict(patch_size=16, img_size=224)))))
-    assert backbone_geometry(nested) == (16, 224)
-    with pytest.raises(KeyError, match='patch_size'):
-        backbone_geometry(Config(dict(model=dict(type='FNACLocalizer'))))
-    mask = np.array([[1, 0], [0, 1]], np.float32)
-    np.testing.assert_array_equal(upsample_tokens(mask, 2)[:, :2], [[1, 1], [1, 1], [0, 0], [0, 0]])
-    a, b = np.full((4, 4, 3), 10, np.uint8), np.full((4, 4, 3), 200, np.uint8)
-    mixed = mix_frames(a, mask, 2, b)
-    assert mixed[0, 0, 0] == 10 and mixed[0, 3, 0] == 200 and mixed[3, 3, 0] == 10
-    assert mix_frames(a, mask, 2)[3, 0, 0] == 128
+def test_video_comes_from_the_list_file(tiny_set):
+    tool = _tool()
     with pytest.raises(ValueError, match='either'):
-        resolve_video()
+        tool.resolve_video()
+    video = tool.resolve_video(ann_file=str(tiny_set / 'train_all.txt'), index=0)
+    assert Path(video).is_file()
+    with pytest.raises(ValueError, match='outside'):
+        tool.resolve_video(ann_file=str(tiny_set / 'train_all.txt'), index=99)
+    assert tool.frame_index(video, None) == (4, 8.0) and tool.frame_index(video, -1) == (7, 8.0)
+    with pytest.raises(IndexError, match='8 frames'):
+        tool.frame_index(video, 8)
 
 
 def test_tool_writes_fig3_and_refuses_overwrite(tiny_set, tmp_path):
@@ -66,6 +61,9 @@ def test_tool_writes_fig3_and_refuses_overwrite(tiny_set, tmp_path):
         paths = _run(tool, tiny_set, tmp_path)
     assert set(paths) == {'frame', 'tube_mask', 'tube_masked', 'tube_avg', 'loc_map', 'asl_mask', 'asl_masked',
                           'asl_avg', 'figure'}
+    stem = Path(_tool().resolve_video(ann_file=str(tiny_set / 'train_all.txt'), index=0)).stem
+    assert {Path(p).name for p in paths.values()} == {f'{stem}_{k}.png' for k in paths if k != 'figure'} | {
+        f'{stem}_fig3.png'}
     images = {k: cv2.imread(p, cv2.IMREAD_UNCHANGED) for k, p in paths.items()}
     for key, image in images.items():
         assert image is not None, key
@@ -87,15 +85,15 @@ def test_tool_writes_fig3_and_refuses_overwrite(tiny_set, tmp_path):
     tube_avg, asl_avg = images['tube_avg'] / 255.0, images['asl_avg'] / 255.0
     assert abs(tube_avg.mean() - 0.5) < 0.06 and tube_avg.std() < 0.06
     assert asl_avg.std() > 2 * tube_avg.std()
-    # The map the tool used: same seed -> same random localizer, same decoded frame.
+    # The map the tool used: same seed -> same random localizer; the middle frame (4 of 8 at 8 fps) as the test
+    # pipeline decodes it.
     torch.manual_seed(3)
     with pytest.warns(UserWarning, match='random weights'):
-        localizer = build_frozen_localizer(None, None, 3, FRAME)
-    video = resolve_video(ann_file=str(tiny_set / 'train_all.txt'), index=0)
-    frame, spec, _ = decode_frame(video, FRAME, window=1.0)
-    np.testing.assert_array_equal(frame, images['frame'][:, :, ::-1])
-    loc_map = localizer.localize(normalise_frame(frame, localizer), torch.as_tensor(spec)[None])[0, 0]
-    map_px = upsample_map(loc_map.numpy(), (FRAME, FRAME), 'bilinear')
+        localizer = init_localizer(visual_stage=3, input_size=FRAME)
+    video = _tool().resolve_video(ann_file=str(tiny_set / 'train_all.txt'), index=0)
+    np.testing.assert_array_equal(read_frames(video, [0.5], size=(FRAME, FRAME))[0], images['frame'][:, :, ::-1])
+    loc_map = localize_video(localizer, video, [0.5], window=1.0).maps[0]
+    map_px = upsample_map(loc_map, (FRAME, FRAME), 'bilinear')
     assert _corr(asl_avg, map_px) > 0.6
     assert _corr(asl_avg, map_px) > _corr(tube_avg, map_px) + 0.3
 
