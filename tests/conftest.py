@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
 
 @pytest.fixture(scope='session')
 def tiny_synthetic_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 6-class synthetic set of 4 clips per class (``toolbox_testing.tiny_synthetic_set``)."""
+    """A 4-class synthetic set of 4 clips per class (``toolbox_testing.tiny_synthetic_set``)."""
     return tiny_synthetic_set(tmp_path_factory.mktemp('synthetic_av'))
 
 

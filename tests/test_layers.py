@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # tools -> apis/studies -> engine/evaluation/visualization -> models/datasets -> registry/utils. ``mmavssl`` is the
 # package's __init__ (and version.py) at the bottom.
 RANK = {'mmavssl': 0, 'version': 0, 'utils': 0, 'registry': 0, 'models': 1, 'datasets': 1, 'evaluation': 2,
-        'engine': 2, 'visualization': 2, 'apis': 3, 'studies': 3}
+        'engine': 2, 'visualization': 2, 'synthetic': 2, 'apis': 3, 'studies': 3}
 
 
 def _unit(dotted: str) -> str:
@@ -76,3 +76,12 @@ def test_subpackages_form_no_import_circle() -> None:
 
     circles = [c for c in (circle_from(n, (n, )) for n in sorted(graph)) if c]
     assert not circles, f'import circles: {circles}'
+
+
+def test_importing_mmavssl_loads_no_generator_code() -> None:
+    import subprocess
+    import sys
+    code = ('import sys, mmavssl, mmavssl.datasets, mmavssl.models; '
+            'print([m for m in sys.modules if m.startswith("mmavssl.synthetic")])')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == '[]'

@@ -1,5 +1,5 @@
-"""Datasets, samplers, transforms, splits and the synthetic dataset of mmavssl."""
-from . import splits, synthetic, transforms  # noqa: F401
+"""Datasets, samplers, transforms and splits of mmavssl (the synthetic generator is mmavssl.synthetic)."""
+from . import splits, transforms  # noqa: F401
 from .av_dataset import (AVVideoDataset, UnlabeledAVVideoDataset, count_bad_files, files_without_audio,
                          wav_relpath)
 from .collate import multi_branch_collate

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
+from mmavssl.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
 from .report import compare_predictions, format_summary
 from .spec import (CHECKPOINT_KINDS, DEFAULT_METRICS, METRICS, OPTIONAL_METRICS, LOCALIZER_METRICS, BenchmarkEntry,
                    MainJobConfig, RunRecord, flatten_options, format_cfg_options, predictions_path, write_json)

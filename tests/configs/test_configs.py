@@ -145,7 +145,7 @@ def tiny_set_options(root: Path) -> List[str]:
 
 @pytest.mark.slow
 def test_supervised_av_trains_and_tests_through_tools(tmp_path: Path) -> None:
-    from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+    from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
     root = tmp_path / 'synth'
     generate_dataset(str(root), SyntheticAVConfig(num_shapes=2, num_timbres=1, train_per_class=2, val_per_class=1,
                                                   test_per_class=1, width=32, height=32, duration=1.0,

@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
 
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs' / 'localizer'
 

@@ -88,7 +88,7 @@ def runner_log(runner: Runner) -> str:
 
 
 def tiny_synthetic_set(root: os.PathLike) -> Path:
-    """Generate a synthetic set with the 6 classes of ``configs/synthetic/`` and 4 clips each, 32^2 pixels.
+    """Generate a synthetic set with the 4 paired classes of ``configs/synthetic/`` and 4 clips each, 32^2 pixels.
 
     Args:
         root: Dataset folder (created; an identical finished set there is reused).
@@ -96,10 +96,13 @@ def tiny_synthetic_set(root: os.PathLike) -> Path:
     Returns:
         ``root`` as a Path (2 training clips per class, 1 labeled; 1 validation and 1 test clip per class).
     """
-    from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+    from mmavssl.synthetic import BENCHMARK_PRESET, SyntheticAVConfig, generate_dataset
 
-    generate_dataset(str(root), SyntheticAVConfig(train_per_class=2, val_per_class=1, test_per_class=1, width=32,
-                                                  height=32, shots=(1,), num_distractors=1))
+    # every clip sounds with its class's timbre: with 2 training clips per class an ambiguous draw could leave a
+    # class without a clean labeled exemplar
+    params = dict(BENCHMARK_PRESET, ambiguous_sound=0.0, train_per_class=2, val_per_class=1, test_per_class=1,
+                  width=32, height=32, shots=(1,), num_distractors=1)
+    generate_dataset(str(root), SyntheticAVConfig(**params))
     return Path(root)
 
 

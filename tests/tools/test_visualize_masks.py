@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from mmavssl.apis import init_localizer, localize_video, read_frames
-from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
 from mmavssl.evaluation.functional import upsample_map
 
 ROOT = Path(__file__).parents[2]

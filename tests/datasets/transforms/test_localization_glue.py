@@ -6,7 +6,7 @@ import pytest
 from mmcv.transforms import Compose
 from mmengine.registry import init_default_scope
 
-from mmavssl.datasets.synthetic import ClipSpec, SyntheticAVConfig, render_clip, write_av_file
+from mmavssl.synthetic import ClipSpec, SyntheticAVConfig, render_clip, write_av_file
 from mmavssl.datasets.transforms import LoadSourceBoxes, LocAudioDecode, PackAVInputs
 
 init_default_scope('mmavssl')

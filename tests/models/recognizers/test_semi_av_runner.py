@@ -13,7 +13,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from mmavssl.datasets.synthetic import SyntheticAVConfig, generate_dataset
+from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
 from mmavssl.registry import DATASETS
 
 CONFIG = Path(__file__).resolve().parents[3] / 'configs' / 'synthetic' / 'asl_1shot.py'
@@ -197,8 +197,8 @@ def test_resume_with_workers_equals_uninterrupted_run(tiny_root: Path, tmp_path:
 
 
 @pytest.mark.parametrize('key,value,message', [
-    ('num_unlabeled', 7, r'threshold.num_unlabeled=7 but \S+train_unlabeled_1shot.txt lists 6 clips; '
-                         r'set num_unlabeled=6'),
+    ('num_unlabeled', 7, r'built for num_unlabeled=7 but the unlabeled dataset has 6 clips; set '
+                         r'num_unlabeled=None'),
     ('num_classes', 3, r'num_classes=3 but \S+classes.txt lists 2 classes; set num_classes=2')])
 def test_model_sizes_must_match_the_dataset_files(tiny_root: Path, tmp_path: Path, key: str, value: int,
                                                    message: str) -> None:

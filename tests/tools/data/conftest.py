@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from mmavssl.datasets.synthetic import write_av_file
+from mmavssl.synthetic import write_av_file
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mmavssl.datasets.splits import read_list
-from mmavssl.datasets.synthetic import (ClipSpec, SyntheticAVConfig, generate_dataset, load_annotations,
+from mmavssl.synthetic import (ClipSpec, SyntheticAVConfig, generate_dataset, load_annotations,
                                         render_clip, verify_dataset)
 
 TINY = SyntheticAVConfig(num_shapes=2, num_timbres=2, train_per_class=3, val_per_class=1, test_per_class=1,
@@ -152,7 +152,7 @@ def test_invalid_config_raises(bad):
 
 
 def test_presets_source_timbres_are_no_benchmark_class_timbre():
-    from mmavssl.datasets.synthetic import BENCHMARK_PRESET, SOURCE_PRESET
+    from mmavssl.synthetic import BENCHMARK_PRESET, SOURCE_PRESET
     bench, source = SyntheticAVConfig(**BENCHMARK_PRESET), SyntheticAVConfig(**SOURCE_PRESET)
     assert bench.classes == ['circle_low_tone', 'square_high_tone', 'triangle_chirp', 'star_buzz']
     assert len(source.classes) == 4 and not set(bench.class_timbres) & set(source.class_timbres)

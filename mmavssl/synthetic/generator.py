@@ -38,7 +38,7 @@ from typing import Any, Sequence
 import av
 import numpy as np
 
-from .splits import VideoEntry, draw_labeled_split, write_list
+from mmavssl.datasets.splits import VideoEntry, draw_labeled_split, write_list
 
 __all__ = [
     'SHAPES', 'TIMBRES', 'SyntheticAVConfig', 'ClipSpec', 'RenderedClip', 'render_clip', 'write_av_file',
