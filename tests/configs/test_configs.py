@@ -135,8 +135,7 @@ def tiny_set_options(root: Path) -> List[str]:
         options += [f'{key}.dataset.ann_file={root / ann}', f'{key}.dataset.data_prefix.video={root}',
                     f'{key}.dataset.classes_file={root / "classes.txt"}']
         if split != 'train':
-            options += [f'{key}.num_workers=0', f'{key}.persistent_workers=False',
-                        f'{split}_evaluator.1.annotations={root / "annotations.json"}']
+            options += [f'{key}.num_workers=0', f'{key}.persistent_workers=False']
     # the Resize to the model's input size is the 2nd transform after decoding in every pipeline
     options += ['train_dataloader.dataset.pipeline.5.scale=(32,32)', 'val_dataloader.dataset.pipeline.4.scale=(32,32)',
                 'test_dataloader.dataset.pipeline.4.scale=(32,32)']

@@ -81,7 +81,7 @@ test_dataloader = dict(batch_size=4, num_workers=1, persistent_workers=True,
 # those sounding with class-free noise, where only the video names the class.
 val_evaluator = [dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_class_accuracy'),
                       metric_options=dict(top_k_accuracy=dict(topk=(1, 3)))),
-                 dict(type='SubsetAccuracy', annotations=data_root + 'annotations.json')]
+                 dict(type='SubsetAccuracy')]
 test_evaluator = val_evaluator
 
 # Semi-supervised loader (docs/data_pipeline.md, "Config snippets"): the pipelines above wrapped in MultiBranchAV,

@@ -19,7 +19,8 @@ class SubsetAccuracy(BaseMetric):
 
     Args:
         annotations: ``annotations.json`` of the dataset (``videos[relpath][key]`` per clip, paths relative to
-            the file's folder).
+            the file's folder); None: the nearest ``annotations.json`` above each clip (so a config moved to
+            another data root needs no change here).
         key: Boolean field of each clip's record.
         names: Metric names for the clips where the flag is ``(true, false)``.
         collect_device: Device for collecting results across ranks.
@@ -28,31 +29,46 @@ class SubsetAccuracy(BaseMetric):
 
     default_prefix: Optional[str] = 'subset'
 
-    def __init__(self, annotations: str, key: str = 'sound_names_class',
+    def __init__(self, annotations: Optional[str] = None, key: str = 'sound_names_class',
                  names: Sequence[str] = ('sound_names_class', 'sound_ambiguous'), collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if len(names) != 2:
             raise ValueError(f'SubsetAccuracy needs two names (flag true, flag false), got {names}')
         self.annotations, self.key, self.names = annotations, key, tuple(names)
-        self._flags: Optional[Dict[str, bool]] = None
-        self._root = os.path.dirname(os.path.abspath(annotations))
+        self._flags: Dict[str, Dict[str, bool]] = {}  # annotations file -> {clip path relative to it: flag}
+
+    def _annotations_of(self, filename: str) -> str:
+        """The annotations file that describes ``filename``."""
+        if self.annotations is not None:
+            return os.path.abspath(self.annotations)
+        folder = os.path.dirname(os.path.abspath(filename))
+        while True:
+            candidate = os.path.join(folder, 'annotations.json')
+            if os.path.isfile(candidate):
+                return candidate
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                raise FileNotFoundError(f'SubsetAccuracy: no annotations.json in any folder above {filename}; '
+                                        'set `annotations` to the dataset\'s annotations.json')
+            folder = parent
 
     def _flag(self, filename: str) -> bool:
-        """The flag of one clip, looked up by its path relative to the annotations' folder."""
-        if self._flags is None:
+        """The flag of one clip, looked up by its path relative to its annotations' folder."""
+        path = self._annotations_of(filename)
+        if path not in self._flags:
             try:
-                with open(self.annotations) as f:
+                with open(path) as f:
                     videos = json.load(f)['videos']
             except (OSError, ValueError, KeyError) as err:
-                raise FileNotFoundError(f'SubsetAccuracy: cannot read the clips of {self.annotations} ({err}); '
-                                        'point `annotations` at the dataset\'s annotations.json') from err
-            self._flags = {rel: bool(v.get(self.key, True)) for rel, v in videos.items()}
-        rel = os.path.relpath(os.path.abspath(filename), self._root)
-        if rel not in self._flags:
-            raise KeyError(f'SubsetAccuracy: {filename} is not a clip of {self.annotations}; evaluate on the '
-                           'dataset the annotations describe')
-        return self._flags[rel]
+                raise FileNotFoundError(f'SubsetAccuracy: cannot read the clips of {path} ({err}); point '
+                                        '`annotations` at the dataset\'s annotations.json') from err
+            self._flags[path] = {rel: bool(v.get(self.key, True)) for rel, v in videos.items()}
+        rel = os.path.relpath(os.path.abspath(filename), os.path.dirname(path))
+        if rel not in self._flags[path]:
+            raise KeyError(f'SubsetAccuracy: {filename} is not a clip of {path}; evaluate on the dataset the '
+                           'annotations describe')
+        return self._flags[path][rel]
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Store (flag, correct) of each sample.
