@@ -405,7 +405,7 @@ def sweep(args: argparse.Namespace) -> List[Dict[str, Any]]:
     """Run every :data:`SWEEP_POINTS` point in a fresh process; print and return the rows."""
     rows = []
     header = ('| frames | size | labeled + unlabeled | ' + ' | '.join(f'{m} s / step' for m in args.mixers)
-              + ' | ratio | ' + ' | '.join(f'{m} peak RSS MiB' for m in args.mixers) + ' |')
+              + ' | ratio | built MiB | ' + ' | '.join(f'{m} peak MiB' for m in args.mixers) + ' |')
     print(header)
     print('|' + '---|' * (header.count('|') - 1))
     for point in SWEEP_POINTS:
@@ -420,7 +420,8 @@ def sweep(args: argparse.Namespace) -> List[Dict[str, Any]]:
         rows.append(dict(point=point, medians=dict(zip(names, medians)),
                          memory={n: result['memory_mib'][n] for n in names}))
         print(f"| {point['frames']} | {point['size']} | {point['labeled']} + {point['unlabeled']} | "
-              + ' | '.join(f'{m:.3f}' for m in medians) + f' | {medians[-1] / medians[0]:.2f} | '
+              + ' | '.join(f'{m:.3f}' for m in medians) + f" | {medians[-1] / medians[0]:.2f} | "
+              f"{result['memory_mib']['built']:.0f} | "
               + ' | '.join(f"{result['memory_mib'][n]:.0f}" for n in names) + ' |', flush=True)
     return rows
 
