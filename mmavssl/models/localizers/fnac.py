@@ -287,6 +287,13 @@ class FNACLocalizer(BaseModel):
             return torch.autocast(device_type, dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
+    def __getstate__(self) -> dict:
+        """Pickle / deepcopy state without the cached map trunks: they are derived from the weights (copies
+        would be rebuilt anyway, their storages being new) and may hold compiled code that cannot be copied."""
+        state = super().__getstate__()
+        state['_map_trunks'] = {}
+        return state
+
     def _map_trunk_key(self) -> tuple:
         """Identity (storage, device) and in-place version of every tensor the map pass is built from.
 

@@ -1,6 +1,9 @@
 """FNACLocalizer map passes: the fast default gives the reference pass's maps (max abs difference <= 1e-4 on maps
 of range +-1/tau, i.e. 3e-6 in cosine) and the same ASL masks for a fixed seed; its cached trunk follows the
 weights."""
+import copy
+import pickle
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -100,6 +103,16 @@ def test_cached_trunk_follows_the_weights() -> None:
     torch.testing.assert_close(model.localize(imgs, specs), expected, rtol=0, atol=MAP_ATOL)
     # the cached copies are no submodules: the state dict keeps the official key set
     assert set(model.state_dict()) == set(other.state_dict())
+
+
+def test_copies_and_pickles_drop_the_cache() -> None:
+    model = _localizer(map_pass=dict(compile=dict(backend='eager')))
+    imgs, specs = _inputs()
+    maps = model.localize(imgs, specs)
+    assert model._map_trunks
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert not clone._map_trunks
+        torch.testing.assert_close(clone.localize(imgs, specs), maps, rtol=0, atol=0)
 
 
 def test_maps_are_ordinary_float32_tensors() -> None:
