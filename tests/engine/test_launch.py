@@ -1,4 +1,4 @@
-"""Launch helpers: config adjustments, and a 2-process CPU (gloo) run of tools/dist_train.sh."""
+"""Launch helpers: config adjustments, a 2-process CPU (gloo) run of tools/dist_train.sh, and a 2-node one."""
 import subprocess
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmavssl.engine import default_work_dir, enable_amp, prepare_launcher
 from mmavssl.utils import safe_torch_load
 
-from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env
+from toolbox_testing import REPO_ROOT, TOY_CONFIG, free_port, subprocess_env, synthetic_config
 
 
 def test_default_work_dir_priority() -> None:
@@ -91,3 +91,53 @@ def test_launch_scripts_run_the_project_environment(tmp_path: Path, script: str,
     assert out.startswith('venv-python -m torch.distributed.run') and '--launcher pytorch' in out
     _fake_python(tmp_path / 'other' / 'python', 'chosen-python')
     assert launched({'PYTHON': str(tmp_path / 'other' / 'python')}).startswith('chosen-python')
+
+
+def _dist_train(cfg_path: Path, nproc: int, work_dir: Path, port: int, nnodes: int = 1,
+                node_rank: int = 0) -> subprocess.Popen:
+    """Start ``tools/dist_train.sh`` as a user would on node ``node_rank`` of ``nnodes`` (rendezvous on this host)."""
+    env = subprocess_env()
+    env.update(PORT=str(port), NNODES=str(nnodes), NODE_RANK=str(node_rank), MASTER_ADDR='127.0.0.1')
+    return subprocess.Popen(['bash', 'tools/dist_train.sh', str(cfg_path), str(nproc), '--work-dir', str(work_dir)],
+                            cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 600) -> None:
+    out, _ = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, out[-4000:]
+
+
+@pytest.mark.slow
+def test_two_nodes_train_like_one_node_with_two_processes(tiny_synthetic_root: Path, tmp_path: Path) -> None:
+    """Two launches with NNODES=2, NODE_RANK=0/1 (one process each) end where one 2-process launch ends:
+    the same student, teacher and FlexMatch state in the checkpoint of global rank 0."""
+    try:
+        single_port, multi_port = free_port(), free_port()
+    except OSError as err:
+        pytest.skip(f'no free TCP port on 127.0.0.1 for the rendezvous: {err}')
+    cfg = synthetic_config(REPO_ROOT / 'configs' / 'synthetic' / 'asl_1shot.py', tiny_synthetic_root, max_iters=3)
+    num_classes = len((tiny_synthetic_root / 'classes.txt').read_text().split())
+    cfg.model.recognizer.cls_head.num_classes = num_classes
+    cfg.model.threshold.num_classes = num_classes
+    cfg.log_level = 'INFO'  # the environment summary (world size) is logged at INFO
+    cfg_path = tmp_path / 'semi_tiny.py'
+    cfg.dump(str(cfg_path))
+
+    _finish(_dist_train(cfg_path, 2, tmp_path / 'single', single_port))
+    nodes = [_dist_train(cfg_path, 1, tmp_path / f'node{rank}', multi_port, nnodes=2, node_rank=rank)
+             for rank in (0, 1)]
+    for node in nodes:
+        _finish(node)
+
+    for run in ('single', 'node0'):
+        log = next((tmp_path / run).glob('*/*.log')).read_text()
+        assert 'Distributed training: True' in log and 'GPU number: 2' in log, run
+    single = safe_torch_load(tmp_path / 'single' / 'iter_3.pth')['state_dict']
+    multi = safe_torch_load(tmp_path / 'node0' / 'iter_3.pth')['state_dict']
+    # rank 1 (node 1) saves no checkpoint, as on a real second machine
+    assert not (tmp_path / 'node1' / 'iter_3.pth').exists()
+    assert single.keys() == multi.keys()
+    compared = [k for k in single if k.startswith(('student.', 'teacher.', 'threshold.'))]
+    assert any(k.startswith('threshold.') for k in compared)
+    for key in compared:
+        assert torch.equal(single[key], multi[key]), key

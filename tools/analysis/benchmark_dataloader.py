@@ -1,28 +1,46 @@
-"""Throughput of the unlabeled weak + strong audio-visual pipeline, in clips per second per worker.
+"""Throughput of the training data pipelines against the decode limit, in clips per second per worker.
 
-Without ``--video`` it writes a UCF-101-like clip (320x240, 25 fps, MPEG-4 + MP3 44.1 kHz stereo, 7 s) with
-PyAV into a temporary folder. One "clip" is one unlabeled sample: decoding plus both branches.
+On the same video, one sample at a time (batch 1), in the main process (0 workers) or in N DataLoader workers:
+
+* ``decode``: mmaction2's DecordInit + SampleFrames + DecordDecode, the sampled frames alone (the limit);
+* ``mmaction2``: mmaction2's own video-only training pipeline, decode + RandomResizedCrop, Resize to the frame
+  size, Flip, FormatShape, PackActionInputs;
+* ``supervised``: ours, audio-visual (CONFIG's ``train_pipeline``: frames, the clip's audio, its fbank, the
+  weak view);
+* ``semi``: ours, one unlabeled sample (CONFIG's unlabeled pipeline: decoded once, the weak and the strong
+  view with RandAugment, TemporalWarp, SpecAugment and the localizer's spectrogram);
+* ``semi_per_branch``: the same with ``decode_per_branch=True`` (each view decodes its own window, SVFormer).
+
+The clip geometry (frames, interval, size) comes from CONFIG. Without ``--video`` a UCF-101-like clip (320x240,
+25 fps, MPEG-4 + MP3 44.1 kHz stereo, 7 s) is written with PyAV into a temporary folder. ``--breakdown`` adds
+the exclusive time per transform (main process), which says where the time goes.
 
 Example::
 
-    python tools/analysis/benchmark_dataloader.py --samples 30
-    python tools/analysis/benchmark_dataloader.py --video data/ucf101/videos/x.avi --workers 2
+    python tools/analysis/benchmark_dataloader.py --samples 30 --breakdown
+    python tools/analysis/benchmark_dataloader.py --video data/ucf101/videos/x.avi --workers 0 1 2
 """
 import argparse
+import contextlib
 import fractions
 import os.path as osp
 import tempfile
 import time
-from typing import List
+from collections import defaultdict
+from typing import Dict, Iterator, List, Optional, Sequence
 
 import av
 import numpy as np
 import torch
+from mmcv.transforms import BaseTransform
+from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from torch.utils.data import DataLoader, Dataset
 
 from mmavssl.utils.cli import HelpFormatter
+
+PIPELINES = ('decode', 'mmaction2', 'supervised', 'semi', 'semi_per_branch')
 
 
 def write_ucf_like(path: str, seconds: float = 7.0) -> str:
@@ -58,19 +76,38 @@ def write_ucf_like(path: str, seconds: float = 7.0) -> str:
     return path
 
 
-def unlabeled_pipeline(decode_per_branch: bool, clip_len: int, interval: int, target_length: int) -> List[dict]:
-    """The weak + strong pipeline of docs/data_pipeline.md (SVFormer geometry, AST audio)."""
-    decode = [dict(type='SampleFrames', clip_len=clip_len, frame_interval=interval, num_clips=1,
-                   out_of_bound_opt='repeat_last'),
-              dict(type='AVDecode'), dict(type='AudioFbank', target_length=target_length)]
-    weak = [dict(type='RandomRescale', scale_range=(256, 320)), dict(type='RandomCrop', size=224),
-            dict(type='Flip', flip_ratio=0.5), dict(type='FormatShape', input_format='NCTHW'),
-            dict(type='PackAVInputs')]
-    strong = weak[:3] + [dict(type='ClipRandAugment', num_ops=2, magnitude=9), dict(type='TemporalWarp'),
-                         dict(type='SpecAugment', freq_mask=48, time_mask=48)] + weak[3:]
-    return [dict(type='AVInit'),
-            dict(type='MultiBranchAV', decode=decode, decode_per_branch=decode_per_branch,
-                 unsup_weak=weak, unsup_strong=strong)]
+def _unlabeled_pipeline(cfg: Config) -> List[dict]:
+    """The pipeline of the ``UnlabeledAVVideoDataset`` in ``cfg.train_dataloader``."""
+    dataset = cfg.train_dataloader.dataset
+    for part in dataset.get('datasets', [dataset]):
+        if part.type == 'UnlabeledAVVideoDataset':
+            return part.pipeline
+    raise ValueError('the config has no UnlabeledAVVideoDataset in train_dataloader; pass a semi-supervised '
+                     'config (e.g. configs/ucf51_asl_1shot.py).')
+
+
+def pipelines(cfg: Config) -> Dict[str, List[dict]]:
+    """The transform lists of :data:`PIPELINES` for the clip geometry of ``cfg``.
+
+    Args:
+        cfg: A semi-supervised config with ``clip``, ``img_size`` and ``train_pipeline`` variables (the dataset
+            bases of ``configs/_base_/datasets/``).
+
+    Returns:
+        Lists of transform configs by name.
+    """
+    clip = dict(cfg.clip)
+    decode = [dict(type='mmaction.DecordInit'), dict(type='mmaction.SampleFrames', num_clips=1, **clip),
+              dict(type='mmaction.DecordDecode')]
+    mmaction = decode + [dict(type='mmaction.RandomResizedCrop'),
+                         dict(type='mmaction.Resize', scale=(cfg.img_size, cfg.img_size), keep_ratio=False),
+                         dict(type='mmaction.Flip', flip_ratio=0.5),
+                         dict(type='mmaction.FormatShape', input_format='NCTHW'),
+                         dict(type='mmaction.PackActionInputs')]
+    semi = _unlabeled_pipeline(cfg)
+    per_branch = [dict(t, decode_per_branch=True) if t['type'] == 'MultiBranchAV' else t for t in semi]
+    return dict(decode=decode, mmaction2=mmaction, supervised=list(cfg.train_pipeline), semi=list(semi),
+                semi_per_branch=per_branch)
 
 
 class _Repeat(Dataset):
@@ -83,15 +120,30 @@ class _Repeat(Dataset):
         return self.n
 
     def __getitem__(self, i: int) -> dict:
-        return self.pipeline(dict(filename=self.video, label=-1, sample_idx=i, start_index=0,
-                                  modality='RGB'))
+        return self.pipeline(dict(filename=self.video, label=-1, sample_idx=i, start_index=0, modality='RGB'))
 
 
-def measure(video: str, samples: int, workers: int, **pipe_kwargs) -> float:
-    """Clips per second per worker (main process when ``workers`` is 0)."""
-    data = _Repeat(video, samples, unlabeled_pipeline(**pipe_kwargs))
+def _init_worker(_: int) -> None:
+    """Workers start with the default scope of the main process (fork keeps it; spawn would not)."""
+    init_default_scope('mmavssl')
+    torch.set_num_threads(1)
+
+
+def measure(video: str, samples: int, workers: int, pipeline: List[dict]) -> float:
+    """Clips per second per worker (the main process when ``workers`` is 0).
+
+    Args:
+        video: Video path.
+        samples: Samples timed (after one warm-up sample in the main process).
+        workers: DataLoader workers.
+        pipeline: Transform configs.
+
+    Returns:
+        Clips / s divided by ``max(workers, 1)``.
+    """
+    data = _Repeat(video, samples, pipeline)
     loader = DataLoader(data, batch_size=1, num_workers=workers, collate_fn=lambda b: b,
-                        persistent_workers=False)
+                        worker_init_fn=_init_worker if workers else None)
     data[0]  # warm-up (imports, codec init)
     start = time.perf_counter()
     for _ in loader:
@@ -99,28 +151,86 @@ def measure(video: str, samples: int, workers: int, **pipe_kwargs) -> float:
     return samples / (time.perf_counter() - start) / max(workers, 1)
 
 
-def main() -> None:
-    """Parse arguments, run both decode modes, print figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=HelpFormatter,
-                                     allow_abbrev=False)
+@contextlib.contextmanager
+def transform_times() -> Iterator[Dict[str, float]]:
+    """Seconds spent in each transform class, exclusive of the transforms it runs inside (``MultiBranchAV``).
+
+    Wraps ``BaseTransform.__call__`` (mmcv's, shared by mmaction2's and ours) for the duration of the block.
+
+    Yields:
+        A dict filled as transforms run: class name -> exclusive seconds.
+    """
+    totals: Dict[str, float] = defaultdict(float)
+    children = [0.0]  # time of the nested calls of each open call
+    original = BaseTransform.__call__
+
+    def timed(self: BaseTransform, results: dict) -> Optional[dict]:
+        children.append(0.0)
+        start = time.perf_counter()
+        try:
+            return original(self, results)
+        finally:
+            elapsed = time.perf_counter() - start
+            totals[type(self).__name__] += elapsed - children.pop()
+            children[-1] += elapsed
+
+    BaseTransform.__call__ = timed
+    try:
+        yield totals
+    finally:
+        BaseTransform.__call__ = original
+
+
+def breakdown(video: str, samples: int, pipeline: List[dict]) -> Dict[str, float]:
+    """Milliseconds per sample in each transform (main process, after one warm-up sample)."""
+    data = _Repeat(video, samples, pipeline)
+    data[0]
+    with transform_times() as totals:
+        for i in range(samples):
+            data[i]
+    return {name: 1e3 * seconds / samples for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
+    parser.add_argument('--config', default='configs/ucf51_asl_1shot.py',
+                        help='semi-supervised config whose pipelines and clip geometry are measured')
     parser.add_argument('--video', help='a video file (default: generated UCF-101-like clip)')
-    parser.add_argument('--samples', type=int, default=20, help='unlabeled samples timed')
-    parser.add_argument('--workers', type=int, default=0, help='DataLoader workers (0 = main process)')
-    parser.add_argument('--clip-len', type=int, default=8, help='frames per clip')
-    parser.add_argument('--interval', type=int, default=8, help='frame interval of the sampled clip')
-    parser.add_argument('--target-length', type=int, default=256, help='fbank frames')
-    args = parser.parse_args()
+    parser.add_argument('--samples', type=int, default=20)
+    parser.add_argument('--workers', type=int, nargs='+', default=[0],
+                        help='DataLoader worker counts to measure (0 = main process)')
+    parser.add_argument('--pipelines', nargs='+', default=list(PIPELINES), choices=PIPELINES)
+    parser.add_argument('--breakdown', action='store_true', help='exclusive ms per transform of each pipeline')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Measure every pipeline at every worker count, print clips/s per worker and the share of the limit."""
+    args = parse_args(argv)
     torch.set_num_threads(1)
     init_default_scope('mmavssl')
+    import mmaction.datasets.transforms  # noqa: F401  (registers mmaction2's transforms)
+    import mmavssl.datasets  # noqa: F401
+    cfg = Config.fromfile(args.config)
+    lists = pipelines(cfg)
     with tempfile.TemporaryDirectory() as tmp:
         video = args.video or write_ucf_like(osp.join(tmp, 'ucf_like.avi'))
-        print(f'video: {video}; {args.clip_len} frames x {args.interval}, fbank L={args.target_length}, '
-              f'workers={args.workers}, samples={args.samples}')
-        for per_branch in (False, True):
-            rate = measure(video, args.samples, args.workers, decode_per_branch=per_branch,
-                           clip_len=args.clip_len, interval=args.interval, target_length=args.target_length)
-            mode = 'decode per branch' if per_branch else 'decode once'
-            print(f'weak+strong AV, {mode:17s}: {rate:6.2f} clips/s per worker')
+        print(f'video: {video}; config {args.config}: {cfg.clip.clip_len} frames x {cfg.clip.frame_interval}, '
+              f'{cfg.img_size}^2, samples={args.samples}')
+        header = f'{"pipeline":16s}' + ''.join(f' {f"{w} workers":>11s}' for w in args.workers)
+        print(header + '   (clips/s per worker; % of decode at the first worker count)')
+        limit = None
+        for name in args.pipelines:
+            rates = [measure(video, args.samples, w, lists[name]) for w in args.workers]
+            limit = rates[0] if name == 'decode' else limit
+            share = f'   {100 * rates[0] / limit:5.1f} %' if limit else ''
+            print(f'{name:16s}' + ''.join(f' {r:11.2f}' for r in rates) + share, flush=True)
+        if args.breakdown:
+            for name in args.pipelines:
+                times = breakdown(video, args.samples, lists[name])
+                parts = ', '.join(f'{k} {v:.1f}' for k, v in times.items())
+                print(f'{name}: {sum(times.values()):.1f} ms per sample = {parts}')
 
 
 if __name__ == '__main__':

@@ -4,14 +4,17 @@ Parameter names follow the official FNAC (``OpenNLPLab/FNAC_AVL``) and EZ-VSL (`
 (``imgnet.*``, ``img_proj.*``, ``audnet.*``, ``aud_proj.*``) so their checkpoints load without renaming.
 """
 import contextlib
+import copy
+import itertools
 import os
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.model import BaseModel
 from torch import nn
+from torch.fx.experimental.optimization import fuse as fold_conv_bn
 from torchvision.models import resnet18
 
 from mmavssl.registry import MODELS
@@ -20,6 +23,56 @@ from mmavssl.utils import safe_torch_load
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
 _STAGE_CHANNELS = {1: 64, 2: 128, 3: 256, 4: 512}
+
+# How :meth:`FNACLocalizer.localize` computes its maps (docs/benchmarks.md measures each switch). All switches
+# off is the reference pass (the modules as trained: BN layers, NCHW, the dim-channel projection normalised per
+# location); the defaults give the same maps within float32 rounding (tests/models/localizers/).
+DEFAULT_MAP_PASS = dict(
+    fold_bn=True,  # eval-mode BN folded into the preceding convs (a cached copy, rebuilt when weights change)
+    channels_last=True,  # NHWC frames and weights: oneDNN convolutions without layout reorders
+    projected_cosine=True,  # cosine with the projection folded into the audio side (see _projected_cosine)
+    compile=False,  # torch.compile the trunks: False, True, or a dict of torch.compile keyword arguments
+    cpu_bf16=False,  # bf16 autocast on CPU too (changes the maps by ~1e-2 and so some masks; measured only)
+)
+REFERENCE_MAP_PASS = dict(fold_bn=False, channels_last=False, projected_cosine=False, compile=False, cpu_bf16=False)
+
+
+def map_pass_settings(overrides: Optional[dict] = None) -> Dict[str, Any]:
+    """:data:`DEFAULT_MAP_PASS` updated with ``overrides``.
+
+    Args:
+        overrides: Switches to change, e.g. ``dict(compile=True)``; :data:`REFERENCE_MAP_PASS` for the reference.
+
+    Returns:
+        A complete, new settings dict.
+
+    Raises:
+        ValueError: On an unknown key.
+    """
+    unknown = set(overrides or {}) - set(DEFAULT_MAP_PASS)
+    if unknown:
+        raise ValueError(f'unknown map_pass keys {sorted(unknown)}; allowed: {sorted(DEFAULT_MAP_PASS)}.')
+    return {**DEFAULT_MAP_PASS, **(overrides or {})}
+
+
+class _MapTrunk(NamedTuple):
+    """What :meth:`FNACLocalizer.localize` runs, prepared once per set of weights.
+
+    Attributes:
+        key: Identity and version of every tensor it was made from (a mismatch means rebuild).
+        visual: (N, 3, H, W) -> (N, C, h, w) ResNet stem and stages up to ``visual_stage``.
+        audio: (N, 1, F, S) -> (N, 512) audio ResNet.
+        gram: (C, C) ``W^T W`` of the visual projection ``W`` (dim, C).
+        cross: (C,) ``2 W^T b`` with its bias ``b``.
+        bias_sq: () ``b . b``.
+    """
+
+    key: tuple
+    visual: Callable[[torch.Tensor], torch.Tensor]
+    audio: Callable[[torch.Tensor], torch.Tensor]
+    gram: torch.Tensor
+    cross: torch.Tensor
+    bias_sq: torch.Tensor
 
 
 def _fnac_init(module: nn.Module) -> None:
@@ -86,6 +139,7 @@ class FNACLocalizer(BaseModel):
         checkpoint: Official FNAC/EZ-VSL (or mmengine) checkpoint loaded at construction, strictly.
         frozen: Keep the model in eval mode through ``model.train()`` and disable its gradients.
         bf16: Run :meth:`localize` under bf16 autocast on CUDA.
+        map_pass: Overrides of :data:`DEFAULT_MAP_PASS` (how :meth:`localize` computes its maps).
         data_preprocessor: mmengine data preprocessor config (e.g. ``AVDataPreprocessor``).
         init_cfg: mmengine init config (mmengine-format checkpoints only; use ``checkpoint`` for official ones).
     """
@@ -96,7 +150,8 @@ class FNACLocalizer(BaseModel):
                  video_std: Sequence[float] = IMAGENET_STD, loc_mean: Sequence[float] = IMAGENET_MEAN,
                  loc_std: Sequence[float] = IMAGENET_STD, loss: Optional[dict] = None,
                  checkpoint: Optional[str] = None, frozen: bool = False, bf16: bool = True,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None) -> None:
+                 map_pass: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if visual_stage not in _STAGE_CHANNELS:
             raise ValueError(f'FNACLocalizer: visual_stage must be 1, 2, 3 or 4, got {visual_stage}')
@@ -107,6 +162,10 @@ class FNACLocalizer(BaseModel):
         self.input_size = tuple(input_size) if input_size is not None else None
         self.resize_mode = resize_mode
         self.bf16 = bf16
+        self.map_pass = map_pass_settings(map_pass)
+        # per map_pass setting (a benchmark switches between them); a plain dict, so nn.Module registers the
+        # copies inside neither as submodules nor as state-dict entries
+        self._map_trunks: Dict[str, _MapTrunk] = {}
         self.video_mean, self.video_std = tuple(video_mean), tuple(video_std)
 
         self.imgnet = resnet18(weights=None)
@@ -212,21 +271,103 @@ class FNACLocalizer(BaseModel):
         return F.normalize(self.aud_proj(self.aud_dropout(self.audnet(spec.float()))), dim=1)
 
     @contextlib.contextmanager
-    def _inference_mode(self) -> Iterator[None]:
-        """Eval mode, no grad and (on CUDA) bf16 autocast; restores the previous train/eval mode."""
+    def _eval_mode(self) -> Iterator[None]:
+        """Eval mode for the block; restores the previous train/eval mode."""
         was_training = self.training
         super().train(False)
-        device_type = self._norm_scale.device.type
-        autocast = torch.autocast('cuda', dtype=torch.bfloat16) if self.bf16 and device_type == 'cuda' \
-            else contextlib.nullcontext()
         try:
-            with torch.no_grad(), autocast:
-                yield
+            yield
         finally:
             super().train(was_training)
 
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        """bf16 autocast on CUDA (``bf16``) and, with ``map_pass.cpu_bf16``, on CPU; else a no-op."""
+        device_type = self._norm_scale.device.type
+        if (device_type == 'cuda' and self.bf16) or (device_type == 'cpu' and self.map_pass['cpu_bf16']):
+            return torch.autocast(device_type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def __getstate__(self) -> dict:
+        """Pickle / deepcopy state without the cached map trunks: they are derived from the weights (copies
+        would be rebuilt anyway, their storages being new) and may hold compiled code that cannot be copied."""
+        state = super().__getstate__()
+        state['_map_trunks'] = {}
+        return state
+
+    def _map_trunk_key(self) -> tuple:
+        """Identity (storage, device) and in-place version of every tensor the map pass is built from.
+
+        Loading a checkpoint, an optimizer step, ``.to()`` or any in-place edit changes one of them.
+        """
+        modules = (self.imgnet, self.audnet, self.img_proj)
+        tensors = itertools.chain.from_iterable(itertools.chain(m.parameters(), m.buffers()) for m in modules)
+        return tuple((t.data_ptr(), t.device, t._version) for t in tensors)
+
+    @torch.no_grad()
+    def _map_trunk(self) -> _MapTrunk:
+        """The trunks and projection terms of the map pass, made once per set of weights (eval mode only).
+
+        Built outside inference mode: copies made inside it would be inference tensors, which a later
+        ``load_state_dict`` could not overwrite.
+        """
+        key = self._map_trunk_key()
+        settings = self.map_pass
+        slot = repr(sorted(settings.items()))
+        if slot in self._map_trunks and self._map_trunks[slot].key == key:
+            return self._map_trunks[slot]
+        net = self.imgnet
+        visual = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool,
+                               *(getattr(net, f'layer{stage}') for stage in range(1, self.visual_stage + 1)))
+        audio: nn.Module = self.audnet
+        if settings['fold_bn'] or settings['channels_last']:
+            # copies, so that the trained modules keep their BN layers and layout (training and state dicts)
+            visual, audio = copy.deepcopy(visual).eval(), copy.deepcopy(audio).eval()
+        if settings['fold_bn']:
+            visual, audio = fold_conv_bn(visual, inplace=True), fold_conv_bn(audio, inplace=True)
+        if settings['channels_last']:
+            visual, audio = visual.to(memory_format=torch.channels_last), audio.to(memory_format=torch.channels_last)
+        if settings['compile']:
+            kwargs = settings['compile'] if isinstance(settings['compile'], dict) else {}
+            visual, audio = torch.compile(visual, **kwargs), torch.compile(audio, **kwargs)
+        weight = self.img_proj.weight.flatten(1).float()
+        bias = self.img_proj.bias.float()
+        trunk = _MapTrunk(key=key, visual=visual, audio=audio, gram=weight.T @ weight, cross=2 * weight.T @ bias,
+                          bias_sq=bias @ bias)
+        self._map_trunks[slot] = trunk
+        return trunk
+
+    def _projected_cosine(self, feats: torch.Tensor, aud: torch.Tensor, trunk: _MapTrunk) -> torch.Tensor:
+        """Cosine of ``img_proj(feats)`` with ``aud`` at every location, without computing ``img_proj(feats)``.
+
+        For the 1x1 projection ``p = W x + b`` (W: (dim, C)) and a unit audio embedding ``a``:
+        ``p . a = x . (W^T a) + b . a`` and ``|p|^2 = x^T (W^T W) x + 2 x . (W^T b) + b . b``. A location then
+        costs C^2 + 3C multiply-adds instead of dim (C + 3): 8x fewer at ``visual_stage=1`` (C = 64, dim = 512),
+        about the same at stage 4. Computed in float32 whatever the autocast dtype of the trunk.
+
+        Args:
+            feats: (B*T, C, h, w) stage features, frames of clip b at rows b*T .. b*T + T - 1.
+            aud: (B, dim) unit audio embeddings.
+            trunk: Its ``gram``, ``cross`` and ``bias_sq``.
+
+        Returns:
+            (B, T, h, w) cosines in [-1, 1].
+        """
+        n, c, h, w = feats.shape
+        b = aud.shape[0]
+        weight, bias = self.img_proj.weight.flatten(1).float(), self.img_proj.bias.float()
+        aud = aud.float()
+        # (B, T*h*w, C); a free view for channels_last features
+        x = feats.float().permute(0, 2, 3, 1).reshape(b, -1, c)
+        dot = torch.baddbmm((aud @ bias).view(b, 1, 1), x, (aud @ weight).unsqueeze(-1)).squeeze(-1)
+        sq_norm = ((x @ trunk.gram + trunk.cross) * x).sum(-1) + trunk.bias_sq
+        # F.normalize's eps; rounding can push a near-zero |p|^2 below 0
+        return (dot / sq_norm.clamp_min(0).sqrt().clamp_min(1e-12)).view(b, n // b, h, w)
+
     def localize(self, imgs: torch.Tensor, loc_audios: torch.Tensor, frames_per_map: int = 1) -> torch.Tensor:
-        """Per-frame localisation maps in one batched, no-grad, eval-mode pass.
+        """Per-frame localisation maps in one batched, eval-mode, inference-mode pass over all frames of all clips.
+
+        ``map_pass`` chooses how (see :data:`DEFAULT_MAP_PASS`); every setting computes the same maps up to
+        rounding (bf16 autocast: up to its precision).
 
         Args:
             imgs: Clips (B, C, T, H, W) normalised with ``video_mean``/``video_std``.
@@ -235,7 +376,8 @@ class FNACLocalizer(BaseModel):
                 divide T); the group average is repeated over the group.
 
         Returns:
-            Maps (B, T, h, w) float32: cosine similarity / tau of each location with the clip's audio.
+            Maps (B, T, h, w) float32 (ordinary tensors, not inference tensors): cosine similarity / tau of each
+            location with the clip's audio.
         """
         if imgs.dim() != 5 or loc_audios.dim() != 4 or imgs.shape[0] != loc_audios.shape[0]:
             raise ValueError(f'localize expects imgs (B, C, T, H, W) and loc_audios (B, 1, F, S) with the same '
@@ -243,12 +385,23 @@ class FNACLocalizer(BaseModel):
         batch, channels, frames_n, height, width = imgs.shape
         if frames_per_map < 1 or frames_n % frames_per_map:
             raise ValueError(f'frames_per_map must be a positive divisor of T={frames_n}, got {frames_per_map}')
+        layout = torch.channels_last if self.map_pass['channels_last'] else torch.contiguous_format
         frames = imgs.transpose(1, 2).reshape(batch * frames_n, channels, height, width)
-        with self._inference_mode():
-            img = self.visual_features(self._prepare_frames(frames))
-            aud = self.audio_features(loc_audios)
-            img = img.view(batch, frames_n, *img.shape[1:])
-            maps = torch.einsum('btchw,bc->bthw', img, aud).float() / self.tau
+        with self._eval_mode():
+            trunk = self._map_trunk()
+            with torch.inference_mode(), self._autocast():
+                feats = trunk.visual(self._prepare_frames(frames.contiguous(memory_format=layout)))
+                aud = F.normalize(self.aud_proj(trunk.audio(loc_audios.float().contiguous(memory_format=layout))),
+                                  dim=1)
+                if self.map_pass['projected_cosine']:
+                    with torch.autocast(feats.device.type, enabled=False):
+                        cosine = self._projected_cosine(feats, aud, trunk)
+                else:
+                    img = F.normalize(self.img_proj(feats), dim=1)
+                    img = img.view(batch, frames_n, *img.shape[1:])
+                    cosine = torch.einsum('btchw,bc->bthw', img, aud)
+        # outside inference mode: the maps become an ordinary tensor that callers may modify in place
+        maps = cosine.float() / self.tau
         if frames_per_map > 1:
             grouped = maps.view(batch, frames_n // frames_per_map, frames_per_map, *maps.shape[-2:])
             maps = grouped.mean(dim=2, keepdim=True).expand_as(grouped).reshape(maps.shape)

@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Sequence
 
-from mmavssl.datasets.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, generate_dataset
+from mmavssl.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, generate_dataset
 from mmavssl.utils.cli import HelpFormatter
 
 
