@@ -197,10 +197,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--config', default='configs/ucf51_asl_1shot.py',
                         help='semi-supervised config whose pipelines and clip geometry are measured')
     parser.add_argument('--video', help='a video file (default: generated UCF-101-like clip)')
-    parser.add_argument('--samples', type=int, default=20)
+    parser.add_argument('--samples', type=int, default=20, help='samples timed per pipeline and worker count')
     parser.add_argument('--workers', type=int, nargs='+', default=[0],
                         help='DataLoader worker counts to measure (0 = main process)')
-    parser.add_argument('--pipelines', nargs='+', default=list(PIPELINES), choices=PIPELINES)
+    parser.add_argument('--pipelines', nargs='+', default=list(PIPELINES), choices=PIPELINES,
+                        help='pipelines to measure')
     parser.add_argument('--breakdown', action='store_true', help='exclusive ms per transform of each pipeline')
     return parser.parse_args(argv)
 

@@ -36,18 +36,18 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 import torch  # noqa: E402
 from mmaction.structures import ActionDataSample  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.optim import build_optim_wrapper  # noqa: E402
+
+from mmavssl.utils.cli import HelpFormatter  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from torch import nn  # noqa: E402
 
@@ -451,8 +451,7 @@ def plot(rows: List[Dict[str, Any]], path: str) -> None:
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     allow_abbrev=False)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter, allow_abbrev=False)
     parser.add_argument('config', help='semi-supervised config with a localizer (e.g. configs/synthetic/asl_1shot.py)')
     parser.add_argument('--iters', type=int, default=20, help='timed iterations (each runs every arm once)')
     parser.add_argument('--warmup', type=int, default=2, help='untimed steps per arm before timing')
@@ -465,7 +464,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='map passes timed alone and compared with the reference (default: --map-passes)')
     parser.add_argument('--labeled', type=int, help='labeled clips (default: the config sampler\'s)')
     parser.add_argument('--unlabeled', type=int, help='unlabeled clips (default: the config sampler\'s)')
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', choices=('cpu', 'cuda'))
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu', choices=('cpu', 'cuda'),
+                        help='where the step runs')
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: torch\'s)')
     parser.add_argument('--json', action='store_true', help='print the raw result as one JSON line')
     parser.add_argument('--sweep', action='store_true',
