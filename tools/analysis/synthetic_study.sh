@@ -38,11 +38,11 @@ check_localizer(read_test_metrics(sys.argv[1], LOCALIZER_METRICS)[0], 'Retrain i
     "$LOC/test" "$LOC/localizer.pth"
 
 status=0
-"$PY" tools/analysis/run_benchmark.py --spec configs/studies/synthetic_table2.py --work-dir "$WORK" \
+"$PY" tools/analysis/run_benchmark.py --spec configs/studies/synthetic_table2.py --work-dir "$WORK" --resume \
     --out "$WORK/table2" --flops || status=1
 declare -A LABEL=([fig4]='confidence threshold tau' [fig5]='frames per localization map')
 for fig in fig4 fig5; do
-    "$PY" tools/analysis/run_benchmark.py --spec "configs/studies/synthetic_$fig.py" --work-dir "$WORK" \
+    "$PY" tools/analysis/run_benchmark.py --spec "configs/studies/synthetic_$fig.py" --work-dir "$WORK" --resume \
         --out "$WORK/$fig" || status=1
     [ -f "$WORK/${fig}_sweep.png" ] || "$PY" tools/analysis/plot_sweep.py "$WORK/$fig.json" --param x \
         --label "${LABEL[$fig]}" --out "$WORK/${fig}_sweep.png"
