@@ -1,17 +1,10 @@
 # Supervised-only baseline of the 5-shot study: supervised_av_1shot.py (same model, budget, schedule and strong
-# views) trained on the 5-shot labeled list only (5 clips per class, 30 in all); the unlabeled rest is unused.
+# views) trained on the 5-shot labeled list only (5 clips per class, 20 in all); the unlabeled rest is unused.
 _base_ = ['../_base_/synthetic_supervised.py']
-# The k-shot regime of supervised_av_1shot.py (tests/configs/test_configs.py keeps the k-shot budgets equal).
-# InfiniteSampler: a DefaultSampler over a few clips ends its epoch after every batch or two, and restarting the
-# loader each time made an iteration cost ~2 s of waiting instead of ~0.2 s; batches stay 8 clips.
-train_dataloader = dict(sampler=dict(type='InfiniteSampler', shuffle=True),
-                        dataset=dict(ann_file=_base_.data_root + 'train_labeled_5shot.txt',
-                                     pipeline=[dict(type='AVInit'), *_base_.decode, *_base_.strong]))
-# 600 iterations of 8 clips, each a new strong view.
-max_iters = 600
-train_cfg = dict(max_iters=max_iters, val_interval=200)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 50, eta_min=1e-5, by_epoch=False, begin=50, end=max_iters),
-]
-default_hooks = dict(checkpoint=dict(interval=200))
+# The k-shot regime of the supervised base (strong views, InfiniteSampler, 600 iterations).
+train_dataloader = dict(_base_.kshot_train_dataloader,
+                        dataset=dict(_base_.kshot_train_dataloader.dataset, ann_file=_base_.data_root + 'train_labeled_5shot.txt'))
+max_iters = _base_.kshot_iters
+train_cfg = _base_.kshot_train_cfg
+param_scheduler = _base_.kshot_param_scheduler
+default_hooks = _base_.kshot_default_hooks
