@@ -42,6 +42,48 @@ class TubeletEmbed(nn.Module):
         return x.flatten(3).permute(0, 2, 3, 1)
 
 
+class ConvStemEmbed(nn.Module):
+    """Convolutional patch embedding (Xiao et al. 2021, "Early Convolutions Help Transformers See Better").
+
+    ``log2(p)`` stride-2 3x3 convolutions with ReLU per frame (widths halving backwards from the last two at D:
+    D/4, D/2, D, D for p = 16), then a 1x1 projection to D: the token grid of :class:`TubeletEmbed` with
+    ``tubelet_size=1``, but each token sees its patch through a small CNN instead of one linear map. A ViT
+    trained from scratch on a few thousand clips learns shapes markedly faster with it (docs/models.md). Token
+    mixing still happens on the embedded tokens, so every mixer works unchanged.
+
+    Args:
+        in_channels: Input channels C.
+        embed_dims: Output width D.
+        patch_size: Spatial patch size p (a power of two, >= 2).
+    """
+
+    def __init__(self, in_channels: int, embed_dims: int, patch_size: int) -> None:
+        super().__init__()
+        steps = patch_size.bit_length() - 1
+        if patch_size < 2 or 1 << steps != patch_size:
+            raise ValueError(f'a convolutional stem needs a power-of-two patch_size >= 2, got {patch_size}')
+        layers, width_in = [], in_channels
+        for i in range(steps):
+            width = max(1, min(embed_dims, embed_dims * 4 >> (steps - i)))
+            layers += [nn.Conv2d(width_in, width, 3, stride=2, padding=1), nn.ReLU(inplace=True)]
+            width_in = width
+        layers.append(nn.Conv2d(width_in, embed_dims, 1))
+        self.proj = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embed a clip frame by frame.
+
+        Args:
+            x: (B, C, T, H, W).
+
+        Returns:
+            (B, T, N, D) with N = (H / p) * (W / p), row-major.
+        """
+        b, c, t, h, w = x.shape
+        y = self.proj(x.transpose(1, 2).reshape(b * t, c, h, w))
+        return y.flatten(2).transpose(1, 2).reshape(b, t, -1, y.shape[1])
+
+
 @MODELS.register_module()
 class VideoViT(BaseModule):
     """Video Vision Transformer with token mixing right after patch embedding (SVFormer's mixing point).
@@ -68,6 +110,8 @@ class VideoViT(BaseModule):
         num_frames: Frames T the embeddings are laid out for.
         patch_size: Spatial patch size p.
         tubelet_size: Frames per temporal token (1 = per-frame patches).
+        patch_embed: ``'linear'`` (one Conv3d per tubelet, ViT's) or ``'conv_stem'`` (:class:`ConvStemEmbed`,
+            ``tubelet_size=1`` only; for small models trained from scratch, not in the paper).
         in_channels: Input channels.
         embed_dims: Token width D.
         depth: Number of blocks.
@@ -89,7 +133,7 @@ class VideoViT(BaseModule):
     """
 
     def __init__(self, img_size: int = 224, num_frames: int = 8, patch_size: int = 16, tubelet_size: int = 1,
-                 in_channels: int = 3, embed_dims: int = 768, depth: int = 12, num_heads: int = 12,
+                 patch_embed: str = 'linear', in_channels: int = 3, embed_dims: int = 768, depth: int = 12, num_heads: int = 12,
                  mlp_ratio: float = 4.0, qkv_bias: bool = True, attention_type: str = 'divided',
                  pos_embed_type: str = 'learnable', with_cls_token: bool = True, output: str = 'cls',
                  drop_rate: float = 0.0, attn_drop_rate: float = 0.0, drop_path_rate: float = 0.1,
@@ -120,7 +164,13 @@ class VideoViT(BaseModule):
         self.grid = (num_frames // tubelet_size, img_size // patch_size, img_size // patch_size)
         t0, h0, w0 = self.grid
 
-        self.patch_embed = TubeletEmbed(in_channels, embed_dims, patch_size, tubelet_size)
+        if patch_embed == 'linear':
+            self.patch_embed = TubeletEmbed(in_channels, embed_dims, patch_size, tubelet_size)
+        elif patch_embed == 'conv_stem' and tubelet_size == 1:
+            self.patch_embed = ConvStemEmbed(in_channels, embed_dims, patch_size)
+        else:
+            raise ValueError(f"patch_embed must be 'linear', or 'conv_stem' with tubelet_size=1; got "
+                             f'{patch_embed!r} with tubelet_size={tubelet_size}')
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims)) if with_cls_token else None
         if attention_type == 'divided':
             self.pos_embed = nn.Parameter(torch.zeros(1, 1 + h0 * w0, embed_dims))

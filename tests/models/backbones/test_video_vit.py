@@ -102,3 +102,27 @@ def test_invalid_config():
         VideoViT(**TINY, with_cls_token=False)
     with pytest.raises(ValueError, match='attention_type'):
         VideoViT(**TINY, attention_type='space_only')
+
+
+def test_conv_stem_grid_and_locality():
+    """The convolutional stem keeps the token grid, and a token depends on its own patch and a border only."""
+    model = VideoViT(**TINY, patch_size=8, patch_embed='conv_stem').eval()
+    x = torch.randn(2, 3, 4, 32, 32)
+    tokens = model.patch_embed(x)
+    assert tokens.shape == (2, 4, 16, 48)
+    assert model(x).shape == (2, 48)
+    # widths D/2, D, D for p = 8: three stride-2 convolutions, then the 1x1 projection
+    convs = [m for m in model.patch_embed.proj if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [24, 48, 48, 48]
+    # a change in the bottom-right patch of frame 0 leaves the top-left token of every frame unchanged and
+    # every token of the other frames unchanged (receptive field of 3 stride-2 3x3 convolutions: 15 px < 24 px)
+    y = x.clone()
+    y[:, :, 0, 24:, 24:] += 1.0
+    with torch.no_grad():
+        changed = (model.patch_embed(y) - tokens).abs().amax(-1)
+    assert changed[:, 0, 15].min() > 0
+    assert changed[:, 0, 0].max() == 0 and changed[:, 1:].max() == 0
+    with pytest.raises(ValueError, match='power-of-two'):
+        VideoViT(**dict(TINY, img_size=36), patch_size=12, patch_embed='conv_stem')
+    with pytest.raises(ValueError, match='conv_stem'):
+        VideoViT(**TINY, tubelet_size=2, patch_embed='conv_stem')
