@@ -78,14 +78,14 @@ GPU_PRESET: dict[str, Any] = dict(width=320, height=240, fps=25)
 _BENCHMARK_OBJECTS = (0.14, 0.18)
 # The semi-supervised benchmark (docs/synthetic_dataset.md): 4 paired classes, each a shape with its own timbre
 # (the four most distinct shapes and timbres), distractors from the other four shapes so that a shape in view is a
-# class's only when it sounds, and half the clips sounding with the class-free noise, where only the video names
-# the class. 300 / 30 / 150 clips per class: 600 test clips (one clip = 1/6 point), 1196 unlabeled at 1 shot.
+# class's only when it sounds, and every clip sounding at its own pitch (up to an octave each way), so that one
+# labeled clip shows its class at one pitch and the unlabeled clips fill in the rest: with the source-pretrained
+# audio encoder a 1-shot nearest-centroid classifier is right on 62 % of the clips, one trained on 150 labels on
+# 85 %. 300 / 30 / 150 clips per class: 600 test clips (one clip = 1/6 point), 1196 unlabeled at 1 shot.
 BENCHMARK_PRESET: dict[str, Any] = dict(
     class_factors='paired', num_shapes=4, num_timbres=4, shapes=('circle', 'square', 'triangle', 'star'),
     timbres=('low_tone', 'high_tone', 'chirp', 'buzz'), distractor_shapes=('cross', 'diamond', 'ring', 'hexagon'),
-    ambiguous_sound=0.5, ambiguous_timbre='noise', clean_labeled=True, train_per_class=300, val_per_class=30,
-    test_per_class=150,
-    object_size=_BENCHMARK_OBJECTS)
+    pitch_spread=2.0, train_per_class=300, val_per_class=30, test_per_class=150, object_size=_BENCHMARK_OBJECTS)
 # The audio pretraining source set, the synthetic stand-in for AudioSet: 4 paired classes whose timbres are none of
 # the benchmark's class timbres (its class-free noise is one of them, as AudioSet labels noise too), so no
 # benchmark class is ever heard labelled during pretraining; its own seed. Only the audio encoder is pretrained
@@ -133,6 +133,10 @@ class SyntheticAVConfig:
             longer *which* class it is, so the video has to name the class. Drawn per clip from its own
             random stream (a set with 0 is byte-identical to one made before the option existed).
         ambiguous_timbre: The class-free timbre of those clips (not a class timbre).
+        pitch_spread: Every clip's source sounds at its own pitch, all frequencies of its timbre times
+            ``pitch_spread ** u`` with u ~ U(-1, 1) from the clip's own random stream (1: the timbre's fixed
+            pitches, byte-identical to sets made before the option). Within-class variety, as real sounds of a
+            class differ: one labeled clip then shows a class at one pitch only.
         clean_labeled: Draw the labeled clips of the k-shot splits among the clips whose sound names the
             class (the exemplars an annotator would pick), so that no labeled clip teaches that the class-free
             noise is a class; the unlabeled lists keep every other training clip.
@@ -160,6 +164,7 @@ class SyntheticAVConfig:
     ambiguous_sound: float = 0.0
     ambiguous_timbre: str = 'noise'
     clean_labeled: bool = False
+    pitch_spread: float = 1.0
 
     def __post_init__(self) -> None:
         """Validate the values and normalise the sequences to tuples."""
@@ -197,7 +202,9 @@ class SyntheticAVConfig:
              'width and height must be even and >= 32 (H.264 4:2:0)'),
             (self.fps >= 4, 'fps must be >= 4'),
             (self.duration >= 1.0, 'duration must be >= 1 s (room for at least one event)'),
-            (self.sample_rate > 2 * _MAX_FREQ_HZ, f'sample_rate must exceed {2 * _MAX_FREQ_HZ:.0f} Hz'),
+            (1.0 <= self.pitch_spread <= 2.0, 'pitch_spread must be in [1, 2] (at most an octave each way)'),
+            (self.sample_rate > 2 * _MAX_FREQ_HZ * self.pitch_spread,
+             f'sample_rate must exceed {2 * _MAX_FREQ_HZ:.0f} Hz x pitch_spread'),
             (self.num_distractors >= 0, 'num_distractors must be >= 0'),
             (all(1 <= k <= self.train_per_class for k in self.shots),
              f'every shot count must be in 1..train_per_class ({self.train_per_class})'),
@@ -278,6 +285,10 @@ class ClipSpec:
         """
         key = [cfg.seed, SPLITS.index(self.split), self.label, self.index]
         return np.random.default_rng(key + [stream] if stream else key)
+
+    def pitch(self, cfg: SyntheticAVConfig) -> float:
+        """Pitch factor of the source's sound, ``pitch_spread ** u`` with u ~ U(-1, 1) (1 without spread)."""
+        return 1.0 if cfg.pitch_spread == 1 else float(cfg.pitch_spread ** self.rng(cfg, stream=2).uniform(-1, 1))
 
     def sound_names_class(self, cfg: SyntheticAVConfig) -> bool:
         """Whether the source sounds with its class's timbre (False: with ``cfg.ambiguous_timbre``)."""
@@ -413,6 +424,7 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
     shape, timbre = cfg.factors(spec.label)
     if not spec.sound_names_class(cfg):
         timbre = cfg.ambiguous_timbre
+    pitch = spec.pitch(cfg)
     size = min(cfg.width, cfg.height)
     times = np.arange(cfg.num_frames) / cfg.fps
 
@@ -449,7 +461,8 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
     t_burst = np.arange(int(_BURST_S * cfg.sample_rate)) / cfg.sample_rate
     for f in source_onsets:
         start = int(round(f / cfg.fps * cfg.sample_rate))
-        burst = _BURST_RMS * _pulse(t_burst) * _timbre(timbre, t_burst, rng)
+        # the carrier on a time axis scaled by the clip's pitch factor: every frequency of the timbre shifts
+        burst = _BURST_RMS * _pulse(t_burst) * _timbre(timbre, t_burst * pitch, rng)
         n = min(len(burst), cfg.num_samples - start)
         audio[start:start + n] += burst[:n]
     return RenderedClip(frames=frames, audio=np.clip(audio, -1, 1).astype(np.float32),
@@ -520,15 +533,22 @@ def _make_clip(args: tuple[SyntheticAVConfig, ClipSpec, str]) -> tuple[str, dict
         'timbre': cfg.factors(spec.label)[1],
         'sound_timbre': clip.timbre,
         'sound_names_class': clip.timbre == cfg.factors(spec.label)[1],
+        **({'sound_pitch': round(spec.pitch(cfg), 4)} if cfg.pitch_spread != 1 else {}),
         'source_boxes': clip.source_boxes.tolist(),
         'source_onsets': clip.source_onsets,
         'distractors': [dict(d, boxes=d['boxes'].tolist()) for d in clip.distractors],
     }
 
 
+# Options added after sets were published, with the value that reproduces those sets: left out of the manifest
+# at that value, so a set made before the option existed is still recognised as the same set.
+_LATER_OPTIONS = {'pitch_spread': 1.0}
+
+
 def _params(cfg: SyntheticAVConfig) -> dict[str, Any]:
     """JSON-comparable parameters of a config."""
-    return json.loads(json.dumps(dataclasses.asdict(cfg)))
+    params = json.loads(json.dumps(dataclasses.asdict(cfg)))
+    return {k: v for k, v in params.items() if k not in _LATER_OPTIONS or v != _LATER_OPTIONS[k]}
 
 
 def verify_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig | None = None) -> bool:

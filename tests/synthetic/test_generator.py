@@ -218,3 +218,32 @@ def test_clean_labeled_draws_exemplars_whose_sound_names_the_class(tmp_path):
         assert Counter(e.label for e in labeled) == {0: k, 1: k}
         assert all(ann[e.path]['sound_names_class'] for e in labeled)
         assert unlabeled == train - {e.path for e in labeled}  # every other clip, ambiguous ones included
+
+
+def _peak_hz(audio: np.ndarray, sample_rate: int, onset_s: float) -> float:
+    """Frequency of the strongest spectral line in the first 0.2 s of the burst starting at ``onset_s``."""
+    start = int(onset_s * sample_rate)
+    seg = audio[start:start + int(0.2 * sample_rate)] * np.hanning(int(0.2 * sample_rate))
+    spec = np.abs(np.fft.rfft(seg))
+    return float(np.fft.rfftfreq(len(seg), 1 / sample_rate)[spec.argmax()])
+
+
+def test_pitch_spread_shifts_every_frequency_of_the_timbre_and_nothing_else():
+    base = SyntheticAVConfig(num_shapes=2, num_timbres=1, width=64, height=64, duration=1.5, num_distractors=0)
+    spread = SyntheticAVConfig(**{**base.__dict__, 'pitch_spread': 2.0})
+    specs = [ClipSpec('train', label, i) for label in range(2) for i in range(10)]
+    pitches = np.array([s.pitch(spread) for s in specs])
+    assert all(s.pitch(base) == 1.0 for s in specs)
+    assert pitches.min() >= 0.5 and pitches.max() <= 2.0 and pitches.min() < 0.8 and pitches.max() > 1.25
+    for spec, pitch in zip(specs[:4], pitches):
+        a, b = render_clip(base, spec), render_clip(spread, spec)
+        np.testing.assert_array_equal(a.frames, b.frames)  # the pitch never moves a pixel
+        onset = b.source_onsets[0] / base.fps
+        # low_tone's fundamental: 300 Hz, times the clip's pitch (5 Hz bins of the 0.2 s window)
+        assert abs(_peak_hz(a.audio, base.sample_rate, onset) - 300) <= 5
+        assert abs(_peak_hz(b.audio, base.sample_rate, onset) - 300 * pitch) <= 5
+    # a set without the option keeps the manifest of one made before the option existed
+    from mmavssl.synthetic.generator import _params
+    assert 'pitch_spread' not in _params(base) and _params(spread)['pitch_spread'] == 2.0
+    with pytest.raises(ValueError, match='pitch_spread'):
+        SyntheticAVConfig(pitch_spread=3.0)

@@ -72,7 +72,9 @@ class AVRecognizer(BaseModel):
             for audio-visual models.
         data_preprocessor: Config of the data preprocessor (e.g. ``AVDataPreprocessor``).
         train_cfg: Unused by this class; kept for config symmetry with the semi-supervised recognizer.
-        test_cfg: ``dict(average_clips='prob' | 'score')``.
+        test_cfg: ``dict(average_clips='prob' | 'score', head='fusion' | 'video' | 'audio')``; ``head`` picks
+            the logits ``predict`` uses: the fused ones (default) or one auxiliary head's, to measure what each
+            modality has learnt (needs ``aux_loss_weight`` > 0).
         init_cfg: mmengine init config.
     """
 
@@ -110,6 +112,10 @@ class AVRecognizer(BaseModel):
         if self.test_cfg.get('average_clips', 'prob') not in _AVERAGING:
             raise ValueError(f"test_cfg.average_clips must be one of {_AVERAGING}, got "
                              f"{self.test_cfg['average_clips']!r}")
+        head = self.test_cfg.get('head', 'fusion')
+        if head not in ('fusion', 'video', 'audio') or (head != 'fusion' and not self.with_aux):
+            raise ValueError(f"test_cfg.head must be 'fusion', or 'video' / 'audio' on a model with auxiliary heads "
+                             f"(aux_loss_weight > 0); got {head!r} with aux_loss_weight={self.aux_loss_weight}")
 
     @property
     def with_video(self) -> bool:
@@ -216,8 +222,12 @@ class AVRecognizer(BaseModel):
 
     def _logits(self, inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[ActionDataSample]]) -> torch.Tensor:
-        """Logits of every view, (N * V, K)."""
-        return self.classify(*self._feats(inputs, data_samples))
+        """Logits of every view, (N * V, K), from the head ``test_cfg['head']`` names."""
+        feats, valid = self._feats(inputs, data_samples)
+        head = self.test_cfg.get('head', 'fusion')
+        if head == 'fusion':
+            return self.classify(feats, valid)
+        return getattr(self, f'aux_{head}_head')(feats[head])
 
     def loss(self, inputs: Dict[str, torch.Tensor], data_samples: List[ActionDataSample]) -> Dict[str, torch.Tensor]:
         """Mean :meth:`per_sample_cls_loss` of every view against its sample's label.

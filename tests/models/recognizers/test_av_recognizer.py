@@ -88,3 +88,21 @@ def test_audio_only_recognizer():
     assert feats['video'] is None and model.classify(feats).shape == (2, 5)
     with pytest.raises(ValueError, match='audios'):
         model.extract_feat(torch.randn(2, 3, 4, 64, 64), None)
+
+
+@pytest.mark.parametrize('head', ['video', 'audio'])
+def test_predict_with_an_auxiliary_head(head):
+    """test_cfg.head='video'/'audio' scores a clip with that modality's auxiliary head alone."""
+    cfg = Config.fromfile(f'{CFG_DIR}/vit_tiny_divided_audio_fusion.py').model.to_dict()
+    torch.manual_seed(0)
+    model = MODELS.build(dict(cfg, aux_loss_weight=1.0, test_cfg=dict(head=head))).eval()
+    data = model.data_preprocessor(pseudo_collate([_sample(0, views=2), _sample(1, views=2)]))
+    with torch.no_grad():
+        preds = model(data['inputs'], data['data_samples'], mode='predict')
+        feats = model.extract_feat(data['inputs']['imgs'].flatten(0, 1), data['inputs']['audios'].flatten(0, 1))
+        expected = getattr(model, f'aux_{head}_head')(feats[head]).softmax(-1).reshape(2, 2, -1).mean(1)
+    assert torch.allclose(torch.stack([p.pred_score for p in preds]), expected, atol=1e-6)
+    with pytest.raises(ValueError, match='auxiliary heads'):
+        MODELS.build(dict(cfg, test_cfg=dict(head=head)))
+    with pytest.raises(ValueError, match='test_cfg.head'):
+        MODELS.build(dict(cfg, aux_loss_weight=1.0, test_cfg=dict(head='both')))
