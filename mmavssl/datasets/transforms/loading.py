@@ -382,7 +382,8 @@ class AVDecode(BaseTransform):
         results['clip_spans'] = spans
         results['audio_sample_rate'] = self.sample_rate
         if self.decode_audio:
-            # Only a file without an audio stream gets here invalid; video-only pipelines are not "missing".
+            # Invalid only for a file without an audio stream (with audio_margin also for one that decodes to
+            # nothing); video-only pipelines are not "missing".
             results.update(self._audio(results, spans, inds, float(fps)))
             results['audio_missing'] = not results['audio_valid']
         else:
