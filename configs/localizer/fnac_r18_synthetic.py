@@ -33,7 +33,7 @@ clip_frames = 30
 test_frame = 'loudest'
 sample_frames = dict(type='SampleFrames', clip_len=clip_frames, frame_interval=1, num_clips=1,
                      out_of_bound_opt='repeat_last')
-decode = [dict(type='AVDecode', decode_audio=False), dict(type='LocAudioDecode', window=window)]
+decode = [dict(type='AVDecode', audio_margin=window)]  # frames and, in the same read, the audio around them
 pick_frame = dict(type='LocAudioWindow', window=window, keep_single_frame=True)
 train_pick = dict(type='RandomChoice', transforms=[[dict(pick_frame, frame='loudest')],
                                                    [dict(pick_frame, frame='random')]])

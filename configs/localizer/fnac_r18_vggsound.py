@@ -10,8 +10,7 @@ window = 3.0
 train_pipeline = [
     dict(type='AVInit'),
     dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=1, out_of_bound_opt='repeat_last'),
-    dict(type='AVDecode', decode_audio=False),
-    dict(type='LocAudioDecode', window=window),
+    dict(type='AVDecode', audio_margin=window),  # the frame and the audio of window seconds on each side
     dict(type='LocAudioWindow', window=window, keep_single_frame=True),
     dict(type='FNACSpectrogram', augment=True),
     dict(type='Resize', scale=(-1, 246)),          # FNAC: Resize(224 * 1.1), RandomCrop(224), flip

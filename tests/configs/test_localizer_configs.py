@@ -61,4 +61,6 @@ def test_configs_build_model(name):
         TRANSFORMS.build(step)
     if name == 'fnac_r18_vggsound.py':
         assert cfg.train_dataloader.batch_size == 128 and cfg.train_cfg.max_epochs == 20
-        assert model.input_size == (224, 224) and cfg.train_dataloader.dataset.pipeline[4]['window'] == 3.0
+        steps = {step['type']: step for step in cfg.train_dataloader.dataset.pipeline}
+        assert model.input_size == (224, 224) and steps['LocAudioWindow']['window'] == 3.0
+        assert steps['AVDecode']['audio_margin'] == 3.0 and 'LocAudioDecode' not in steps  # one audio read

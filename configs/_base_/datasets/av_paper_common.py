@@ -74,7 +74,8 @@ test_dataloader = dict(batch_size=1, num_workers=8, persistent_workers=True,
 # + the FNAC spectrogram of 3 s around the clip centre for ASL), ConcatDataset([labeled, unlabeled]), 1 labeled + 5
 # unlabeled clips per GPU batch (LabeledUnlabeledSampler), multi_branch_collate. See synthetic_av.py.
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
-semi_decode = [*decode, dict(type='LocAudioDecode', window=1.5)]  # audio around the clip for FNAC
+# one audio read: the clip's span for the fbank and 1.5 s more on each side for FNAC's 3 s window
+semi_decode = [decode[0], dict(decode[1], audio_margin=1.5), *decode[2:]]
 strong_loc = strong[:-2] + [dict(type='LocAudioWindow', window=3.0), dict(type='FNACSpectrogram')] + strong[-2:]
 labeled_dataset = dict(type=dataset_type, pipeline=[
     dict(type='AVInit'), dict(type='MultiBranchAV', branch_field=branch_field, decode=decode, sup=weak)])

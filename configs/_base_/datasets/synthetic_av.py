@@ -94,10 +94,11 @@ test_evaluator = val_evaluator
 num_unlabeled = 1196  # train_unlabeled_1shot.txt (1200 - 4)
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
 # The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it (keep the two in step): a 0.3 s
-# window centred on the clip's centre frame (LocAudioDecode reads the audio around the clip, LocAudioWindow cuts
-# the window) and a coarse spectrogram (nperseg 128, no overlap: (1, 65, 37)).
+# window centred on the clip's centre frame (AVDecode's audio_margin keeps the audio of the clip +- 0.3 s from the
+# same read as the clip's audio, LocAudioWindow cuts the window) and a coarse spectrogram (nperseg 128, no overlap:
+# (1, 65, 37)).
 loc_window = 0.3
-semi_decode = [*decode, dict(type='LocAudioDecode', window=loc_window)]
+semi_decode = [decode[0], dict(decode[1], audio_margin=loc_window), *decode[2:]]
 loc_transforms = [dict(type='LocAudioWindow', window=loc_window, frame='center'),
                   dict(type='FNACSpectrogram', nperseg=128, noverlap=0)]
 strong_loc = strong[:-2] + loc_transforms + strong[-2:]  # before FormatShape, PackAVInputs

@@ -261,6 +261,47 @@ def slice_span(waveform: np.ndarray, start: float, t_start: float, t_end: float,
     return out
 
 
+def context_span(frame_inds: np.ndarray, fps: float, margin: float) -> Tuple[float, float]:
+    """The seconds ``[min(frame_inds) / fps - margin, (max(frame_inds) + 1) / fps + margin]``, clipped at 0.
+
+    Args:
+        frame_inds: Video frame indices (any shape).
+        fps: Frame rate.
+        margin: Seconds added on each side of the frames' span.
+
+    Returns:
+        ``(t_start, t_end)`` in seconds on the video time axis.
+    """
+    inds = np.asarray(frame_inds).reshape(-1)
+    return max(float(inds.min()) / fps - margin, 0.0), (float(inds.max()) + 1) / fps + margin
+
+
+def context_audio(waveform: Optional[np.ndarray], rate: int, start: float, t_start: float, t_end: float,
+                  sample_rate: int) -> Tuple[np.ndarray, float, bool]:
+    """The mono waveform of a read as the localizer's ``audio``, or silence when there is none.
+
+    Args:
+        waveform: (1, N) mono samples at ``rate`` starting at ``start`` seconds (as :func:`read_source_audio`
+            returns them), or None for a file without an audio stream.
+        rate: Sample rate of ``waveform``.
+        start: Time of its first sample.
+        t_start: Start of the span that was read (the offset of the silence).
+        t_end: End of that span.
+        sample_rate: Output rate; the waveform is resampled when ``rate`` differs.
+
+    Returns:
+        ``(audio, audio_offset, audio_valid)``: float32 (S,) at ``sample_rate`` whose first sample is at
+        ``audio_offset`` seconds; ``round((t_end - t_start) * sample_rate)`` zeros at ``t_start`` and False for
+        no audio stream or an empty read.
+    """
+    if waveform is None or waveform.shape[1] == 0:
+        return np.zeros(int(round((t_end - t_start) * sample_rate)), np.float32), t_start, False
+    audio = waveform[0]
+    if rate != sample_rate:
+        audio = AF.resample(torch.from_numpy(audio), rate, sample_rate).numpy()
+    return audio.astype(np.float32), start, True
+
+
 @TRANSFORMS.register_module()
 class AVDecode(BaseTransform):
     """Decode the sampled frames and, per clip, the audio covering the same time span.
@@ -270,30 +311,51 @@ class AVDecode(BaseTransform):
     Added keys: ``imgs`` (list of (H, W, 3) uint8 frames, clip-major), ``original_shape``, ``img_shape``,
     ``waveforms`` (float32 (num_clips, C, S)), ``audio_sample_rate``, ``audio_valid``, ``audio_missing``
     (True for a file without an audio stream), ``clip_spans`` ((num_clips, 2) seconds). Removes ``video_reader``.
+    With ``audio_margin`` also ``audio`` (float32 (S',) mono) and ``audio_offset`` (seconds of ``audio[0]``), the
+    input of :class:`LocAudioWindow`.
 
     Use ``SampleFrames(out_of_bound_opt='repeat_last')`` so that a clip longer than the video keeps monotone
     indices; its audio then covers the real part and zero-pads the rest.
 
+    One read per sample: the audio is opened and decoded once, over the clips' span or, with ``audio_margin``,
+    over ``[min(frame) / fps - audio_margin, (max(frame) + 1) / fps + audio_margin]`` (clipped at 0).
+    ``waveforms`` is cut out of that read at exactly each clip's span (``AudioFbank`` sees the clip's audio
+    whatever the margin) and ``audio`` is the whole read, the samples a separate
+    ``LocAudioDecode(window=audio_margin)`` gives. ``waveforms`` equals that of a read of the clips' span alone
+    when both reads start at the same audio packet (no seek: clips starting in the first 1.1 s of the stream,
+    such as every clip of the synthetic set) or, after seeks to different packets, for a source at
+    ``sample_rate`` with sample-exact timestamps (MP4). Otherwise the clip is cut from the same decoded signal
+    but placed by another packet's timestamp (Matroska's 1 ms ticks: up to 0.5 ms apart) and, when resampled,
+    on another sub-sample grid phase: within the same alignment tolerance as a read of the span alone.
+
     Args:
         sample_rate: Output audio rate in Hz.
-        mono: Down-mix to one channel.
+        mono: Down-mix to one channel (``audio`` is always the channel mean).
         missing_audio: Policy for a file without an audio stream: ``'zeros'`` (silent waveform and
             ``audio_valid=False``), ``'raise'`` (error naming the file) or ``'skip'`` (a
             :class:`BadVideoError` the dataset turns into a counted skip during training); ``'raise'`` raises
             a plain ``RuntimeError`` that no dataset policy swallows.
         decode_audio: Set False for a video-only pipeline (no ``waveforms``; ``audio_valid`` False).
+        audio_margin: Seconds of audio kept on each side of the sampled frames as ``audio`` for the localizer
+            (at least half the ``LocAudioWindow`` window, so that a window centred on any frame fits), or None
+            for no ``audio``. With it ``audio_valid`` is also False for an audio stream that decodes to nothing
+            (``audio`` silence), as :class:`LocAudioDecode` reports it.
     """
 
     def __init__(self, sample_rate: int = 16000, mono: bool = True, missing_audio: str = 'zeros',
-                 decode_audio: bool = True) -> None:
+                 decode_audio: bool = True, audio_margin: Optional[float] = None) -> None:
         if missing_audio not in MISSING_AUDIO_POLICIES:
             raise ValueError(f'missing_audio={missing_audio!r}; choose one of {MISSING_AUDIO_POLICIES}')
         if sample_rate <= 0:
             raise ValueError(f'sample_rate must be positive, got {sample_rate}')
+        if audio_margin is not None and (audio_margin <= 0 or not decode_audio):
+            raise ValueError(f'AVDecode: audio_margin must be > 0 seconds and needs decode_audio=True, got '
+                             f'audio_margin={audio_margin}, decode_audio={decode_audio}')
         self.sample_rate = sample_rate
         self.mono = mono
         self.missing_audio = missing_audio
         self.decode_audio = decode_audio
+        self.audio_margin = audio_margin
 
     def transform(self, results: dict) -> dict:
         """Decode frames and audio.
@@ -302,7 +364,7 @@ class AVDecode(BaseTransform):
             results: The sample dict after ``AVInit`` and ``SampleFrames``.
 
         Returns:
-            ``results`` with frames, per-clip waveforms and spans.
+            ``results`` with frames, per-clip waveforms and spans (and ``audio`` with ``audio_margin``).
         """
         reader = results.pop('video_reader')
         path = results.get('filename', 'pre-decoded frames')
@@ -320,19 +382,24 @@ class AVDecode(BaseTransform):
         results['clip_spans'] = spans
         results['audio_sample_rate'] = self.sample_rate
         if self.decode_audio:
-            results['waveforms'], results['audio_valid'] = self._audio(results, spans)
-            # Only a file without an audio stream gets here invalid; video-only pipelines are not "missing".
+            # Invalid only for a file without an audio stream (with audio_margin also for one that decodes to
+            # nothing); video-only pipelines are not "missing".
+            results.update(self._audio(results, spans, inds, float(fps)))
             results['audio_missing'] = not results['audio_valid']
         else:
             results['audio_valid'] = False
         return results
 
-    def _audio(self, results: dict, spans: np.ndarray) -> Tuple[np.ndarray, bool]:
-        """Read, resample and cut the audio of every clip span; apply the missing-audio policy."""
+    def _audio(self, results: dict, spans: np.ndarray, inds: np.ndarray, fps: float) -> dict:
+        """Read the audio once, cut every clip span (+ the localizer's ``audio``); apply the missing-audio policy."""
         source = results.get('audio_path') or results.get('filename', 'pre-decoded audio')
-        waveform, rate, start = read_source_audio(results, float(spans[:, 0].min()), float(spans[:, 1].max()),
-                                                  self.mono)
+        if self.audio_margin is None:
+            t_start, t_end = float(spans[:, 0].min()), float(spans[:, 1].max())
+        else:
+            t_start, t_end = context_span(inds, fps, self.audio_margin)
+        waveform, rate, start = read_source_audio(results, t_start, t_end, self.mono)
         channels = 1 if self.mono or waveform is None else waveform.shape[0]
+        loc = (None, self.sample_rate)  # the localizer's mono read and its rate (None: no audio stream)
         if waveform is None:
             if self.missing_audio != 'zeros':
                 error = BadVideoError(source, 'has no audio stream; use missing_audio="zeros" to train on it '
@@ -340,14 +407,27 @@ class AVDecode(BaseTransform):
                 # 'skip' lets the dataset count and skip it; 'raise' must stop training, so not a BadVideoError.
                 raise error if self.missing_audio == 'skip' else RuntimeError(str(error))
             lengths = np.round((spans[:, 1] - spans[:, 0]) * self.sample_rate).astype(int)
-            return np.zeros((len(spans), channels, int(lengths.max())), np.float32), False
-        if rate != self.sample_rate and waveform.shape[1] > 0:
-            waveform = AF.resample(torch.from_numpy(waveform), rate, self.sample_rate).numpy()
-        clips = [slice_span(waveform, start, t0, t1, self.sample_rate) for t0, t1 in spans]
-        # Clips of equal duration can differ by one sample through rounding; pad to a common length.
-        length = max(c.shape[1] for c in clips)
-        return np.stack([np.pad(c, ((0, 0), (0, length - c.shape[1]))) for c in clips]), True
+            out = dict(waveforms=np.zeros((len(spans), channels, int(lengths.max())), np.float32), audio_valid=False)
+        else:
+            if self.audio_margin is not None and not self.mono:
+                # the channel mean as read_source_audio(mono=True) computes it, resampled on its own
+                loc = (waveform.mean(0, keepdims=True), rate)
+            if rate != self.sample_rate and waveform.shape[1] > 0:
+                waveform = AF.resample(torch.from_numpy(waveform), rate, self.sample_rate).numpy()
+            if self.mono:
+                loc = (waveform, self.sample_rate)  # the read itself, already at the output rate
+            clips = [slice_span(waveform, start, t0, t1, self.sample_rate) for t0, t1 in spans]
+            # Clips of equal duration can differ by one sample through rounding; pad to a common length.
+            length = max(c.shape[1] for c in clips)
+            out = dict(waveforms=np.stack([np.pad(c, ((0, 0), (0, length - c.shape[1]))) for c in clips]),
+                       audio_valid=True)
+        if self.audio_margin is not None:
+            audio, offset, valid = context_audio(*loc, start, t_start, t_end, self.sample_rate)
+            # an audio stream that decodes to nothing is silence and invalid, as LocAudioDecode reports it
+            out.update(audio=audio, audio_offset=offset, audio_valid=out['audio_valid'] and valid)
+        return out
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(sample_rate={self.sample_rate}, mono={self.mono}, '
-                f'missing_audio={self.missing_audio!r}, decode_audio={self.decode_audio})')
+                f'missing_audio={self.missing_audio!r}, decode_audio={self.decode_audio}, '
+                f'audio_margin={self.audio_margin})')

@@ -11,13 +11,11 @@ from math import gcd
 from typing import Dict, Optional
 
 import numpy as np
-import torch
-import torchaudio.functional as AF
 from mmcv.transforms import BaseTransform
 from scipy import signal
 
 from mmavssl.registry import TRANSFORMS
-from .loading import read_source_audio
+from .loading import context_audio, context_span, read_source_audio
 
 
 def _fit_length(wave: np.ndarray, length: int) -> np.ndarray:
@@ -81,8 +79,8 @@ class LocAudioWindow(BaseTransform):
         """
         for key in ('audio', 'audio_sample_rate', 'frame_inds', 'avg_fps'):
             if key not in results:
-                raise KeyError(f'LocAudioWindow needs results[{key!r}] ({results.get("filename", "?")}): put a '
-                               'decoding transform that loads audio and frames before it')
+                raise KeyError(f'LocAudioWindow needs results[{key!r}] ({results.get("filename", "?")}): decode '
+                               'with AVDecode(audio_margin=...) (or add LocAudioDecode) before it')
         frame_inds = np.asarray(results['frame_inds'])
         src_rate = int(results['audio_sample_rate'])
         wave = np.asarray(results['audio'], dtype=np.float32).reshape(-1)
@@ -187,20 +185,21 @@ class FNACSpectrogram(BaseTransform):
 
 @TRANSFORMS.register_module()
 class LocAudioDecode(BaseTransform):
-    """Decode the mono audio around the sampled frames for :class:`LocAudioWindow`.
+    """Decode the mono audio around given frames for :class:`LocAudioWindow`, without decoding frames.
 
-    ``AVDecode`` reads only the audio of each clip's span, which for localizer training (one frame per clip)
-    is 1 / fps seconds; FNAC needs a 3 s window centred on the frame. This reads the audio of
-    ``[min(frame) / fps - window, (max(frame) + 1) / fps + window]`` (clipped at 0), so that
-    :class:`LocAudioWindow` can centre, shift or tile its window whichever frame it picks.
+    Reads the audio of ``[min(frame) / fps - window, (max(frame) + 1) / fps + window]`` (clipped at 0), so that
+    :class:`LocAudioWindow` can centre, shift or tile its window whichever frame it picks. For
+    :func:`mmavssl.apis.localize_video`, which decodes the frames itself. A pipeline that decodes frames with
+    ``AVDecode`` gets the same ``audio`` from ``AVDecode(audio_margin=window)`` in the same read as the clips'
+    audio; this transform after it would open and decode the file a second time.
 
-    Required keys: ``filename`` (or ``audio_path``), ``frame_inds``, ``avg_fps``. Added keys: ``audio``
-    (float32 (S,)), ``audio_offset`` (seconds of ``audio[0]``), ``audio_sample_rate`` (kept if ``AVDecode``
-    already set it; it must then equal ``sample_rate``), ``audio_valid`` (False and silence for a file
-    without an audio stream) and ``audio_missing`` (True for such a file).
+    Required keys: ``filename`` (or ``audio_path``, or ``audio_array``), ``frame_inds``, ``avg_fps``. Added
+    keys: ``audio`` (float32 (S,)), ``audio_offset`` (seconds of ``audio[0]``), ``audio_sample_rate`` (kept if
+    set earlier; it must then equal ``sample_rate``), ``audio_valid`` (False and silence for a file without an
+    audio stream) and ``audio_missing`` (True for such a file).
 
     Args:
-        window: Seconds decoded on each side of the frames (>= the window of :class:`LocAudioWindow`).
+        window: Seconds decoded on each side of the frames (>= half the window of :class:`LocAudioWindow`).
         sample_rate: Output rate in Hz.
     """
 
@@ -214,7 +213,7 @@ class LocAudioDecode(BaseTransform):
         """Decode the audio (see class docstring).
 
         Args:
-            results: Pipeline results after ``SampleFrames``.
+            results: Pipeline results with ``frame_inds`` and ``avg_fps``.
 
         Returns:
             ``results`` with the added keys.
@@ -223,20 +222,10 @@ class LocAudioDecode(BaseTransform):
         if rate != self.sample_rate:
             raise ValueError(f'LocAudioDecode(sample_rate={self.sample_rate}) disagrees with '
                              f'audio_sample_rate={rate} set earlier in the pipeline; use one rate')
-        inds = np.asarray(results['frame_inds']).reshape(-1)
-        fps = float(results['avg_fps'])
-        t_start = max(float(inds.min()) / fps - self.window, 0.0)
-        t_end = (float(inds.max()) + 1) / fps + self.window
+        t_start, t_end = context_span(results['frame_inds'], float(results['avg_fps']), self.window)
         waveform, src_rate, start = read_source_audio(results, t_start, t_end)
-        if waveform is None or waveform.shape[1] == 0:
-            audio, start, valid = np.zeros(int(round((t_end - t_start) * rate)), np.float32), t_start, False
-        else:
-            audio = waveform[0]
-            if src_rate != rate:
-                audio = AF.resample(torch.from_numpy(audio), src_rate, rate).numpy()
-            valid = True
-        results.update(audio=audio.astype(np.float32), audio_offset=start, audio_sample_rate=rate)
-        results['audio_valid'] = valid
+        audio, offset, valid = context_audio(waveform, src_rate, start, t_start, t_end, rate)
+        results.update(audio=audio, audio_offset=offset, audio_sample_rate=rate, audio_valid=valid)
         results['audio_missing'] = results.get('audio_missing', False) or not valid
         return results
 

@@ -173,7 +173,8 @@ class AVRecognizer(BaseModel):
         return self.aux_loss_weight > 0
 
     def per_sample_cls_loss(self, feats: Dict[str, Optional[torch.Tensor]], audio_valid: Optional[torch.Tensor],
-                            targets: torch.Tensor, aux: bool = True) -> torch.Tensor:
+                            targets: torch.Tensor, aux: bool = True,
+                            logits: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Classification loss of each sample: the loss of the fused logits plus the weighted auxiliary losses.
 
         ``loss_b = CE(classify(feats)_b, y_b) + w * (CE(aux_video_b, y_b) + valid_b * CE(aux_audio_b, y_b))``
@@ -186,11 +187,15 @@ class AVRecognizer(BaseModel):
             audio_valid: (B,) bool (None = all valid).
             targets: (B,) long class indices.
             aux: Add the auxiliary terms (when the model has them); False gives the fused loss alone.
+            logits: (B, K) ``classify(feats, audio_valid)`` when the caller has computed it already (the head
+                then does not run again); None computes it.
 
         Returns:
             (B,) float losses.
         """
-        loss = self.loss_cls(self.classify(feats, audio_valid), targets, reduction='none')
+        if logits is None:
+            logits = self.classify(feats, audio_valid)
+        loss = self.loss_cls(logits, targets, reduction='none')
         if not (self.with_aux and aux):
             return loss
         if audio_valid is None:
@@ -238,13 +243,13 @@ class AVRecognizer(BaseModel):
 
         Returns:
             ``{'loss_cls': scalar, 'top1_acc': scalar}`` (only ``loss_cls`` enters the total loss; ``top1_acc``
-            is that of the fused logits).
+            is that of the fused logits, the same head pass as the loss).
         """
         feats, valid = self._feats(inputs, data_samples)
         labels = labels_of(data_samples, valid.device).repeat_interleave(self._num_views(inputs))
-        with torch.no_grad():
-            top1 = (self.classify(feats, valid).argmax(dim=1) == labels).float().mean()
-        return {'loss_cls': self.per_sample_cls_loss(feats, valid, labels).mean(), 'top1_acc': top1}
+        logits = self.classify(feats, valid)
+        top1 = (logits.argmax(dim=1) == labels).float().mean()
+        return {'loss_cls': self.per_sample_cls_loss(feats, valid, labels, logits=logits).mean(), 'top1_acc': top1}
 
     def average_views(self, logits: torch.Tensor, num_views: int) -> torch.Tensor:
         """Average the views of each sample as mmaction2's ``BaseHead.average_clips``.

@@ -85,3 +85,35 @@ def test_loss_mode_is_mean_of_per_sample_losses_and_reaches_both_backbones():
         grads = [p.grad for p in module.parameters() if p.requires_grad]
         assert any(g is not None and g.abs().sum() > 0 for g in grads)
 
+
+
+def _previous_loss(model, inputs: dict, samples: list) -> dict:
+    """AVRecognizer.loss as it was: the head once more under no_grad for the logged accuracy."""
+    feats, valid = model._feats(inputs, samples)
+    labels = torch.cat([ds.gt_label.reshape(-1)[:1] for ds in samples]).repeat_interleave(model._num_views(inputs))
+    with torch.no_grad():
+        top1 = (model.classify(feats, valid).argmax(dim=1) == labels).float().mean()
+    return {'loss_cls': model.per_sample_cls_loss(feats, valid, labels).mean(), 'top1_acc': top1}
+
+
+@pytest.mark.parametrize('aux_loss_weight', [0.0, 0.7])
+def test_loss_runs_the_head_once_with_the_previous_values(aux_loss_weight):
+    model = _model(aux_loss_weight).train()
+    samples = []
+    for label, valid in ((0, True), (2, False), (4, True)):
+        ds = ActionDataSample().set_gt_label(torch.tensor([label]))
+        ds.set_metainfo(dict(audio_valid=valid))
+        samples.append(ds)
+    torch.manual_seed(3)
+    inputs = {'imgs': torch.randn(3, 1, 3, 4, 64, 64), 'audios': torch.randn(3, 1, 64, 128)}
+    calls = []
+    model.cls_head.register_forward_hook(lambda *_: calls.append(1))
+    torch.manual_seed(4)
+    out = model(inputs, samples, mode='loss')
+    assert len(calls) == 1  # one fusion-head pass for the loss and the logged accuracy
+    torch.manual_seed(4)
+    expected = _previous_loss(model, inputs, samples)
+    assert out.keys() == expected.keys() == {'loss_cls', 'top1_acc'}
+    for key in out:
+        assert torch.equal(out[key], expected[key]), key
+    assert out['loss_cls'].requires_grad and not out['top1_acc'].requires_grad
