@@ -26,6 +26,7 @@ Output layout of :func:`generate_dataset` (``root`` is the dataset folder)::
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -33,7 +34,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import av
 import numpy as np
@@ -42,8 +43,8 @@ from mmavssl.datasets.splits import VideoEntry, draw_labeled_split, write_list
 
 __all__ = [
     'SHAPES', 'TIMBRES', 'SyntheticAVConfig', 'ClipSpec', 'RenderedClip', 'render_clip', 'write_av_file',
-    'generate_dataset', 'verify_dataset', 'load_annotations', 'GPU_PRESET', 'BENCHMARK_PRESET', 'SOURCE_PRESET',
-    'PRESETS'
+    'generate_dataset', 'verify_dataset', 'dataset_problem', 'load_annotations', 'GPU_PRESET', 'BENCHMARK_PRESET',
+    'SOURCE_PRESET', 'PRESETS'
 ]
 
 SHAPES = ('circle', 'square', 'triangle', 'cross', 'diamond', 'ring', 'hexagon', 'star')
@@ -551,6 +552,35 @@ def _params(cfg: SyntheticAVConfig) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k not in _LATER_OPTIONS or v != _LATER_OPTIONS[k]}
 
 
+def dataset_problem(root: str | os.PathLike, cfg: SyntheticAVConfig | None = None) -> str | None:
+    """Why ``root`` is not a finished dataset (of ``cfg``, when given), naming the first bad file; None if it is.
+
+    Args:
+        root: Dataset folder.
+        cfg: Expected parameters; None accepts any.
+
+    Returns:
+        None when the manifest exists, its parameters equal ``cfg``'s and every listed file has the recorded
+        SHA-256; otherwise one sentence, e.g. ``'videos/train/.../x.mp4 differs from the manifest (corrupted
+        or edited)'``.
+    """
+    root = Path(root)
+    try:
+        manifest = json.loads((root / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return f'{root / MANIFEST} is missing or unreadable (an unfinished set)'
+    if manifest.get('format_version') != FORMAT_VERSION:
+        return f'{root / MANIFEST} has format version {manifest.get("format_version")}, not {FORMAT_VERSION}'
+    if cfg is not None and manifest.get('params') != _params(cfg):
+        return f'{root} was made with other parameters'
+    for rel, sha in manifest['files'].items():
+        if not (root / rel).is_file():
+            return f'{root / rel} is missing'
+        if _sha256(root / rel) != sha:
+            return f'{root / rel} differs from the manifest (corrupted or edited)'
+    return None
+
+
 def verify_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig | None = None) -> bool:
     """Whether ``root`` holds a finished dataset (of ``cfg``, when given) whose files match the manifest.
 
@@ -559,23 +589,14 @@ def verify_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig | None = None
         cfg: Expected parameters; None accepts any.
 
     Returns:
-        True when the manifest exists, its parameters equal ``cfg``'s and every listed file has the
-        recorded SHA-256.
+        ``dataset_problem(root, cfg) is None``.
     """
-    root = Path(root)
-    try:
-        manifest = json.loads((root / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return False
-    if manifest.get('format_version') != FORMAT_VERSION:
-        return False
-    if cfg is not None and manifest.get('params') != _params(cfg):
-        return False
-    return all((root / rel).is_file() and _sha256(root / rel) == sha for rel, sha in manifest['files'].items())
+    return dataset_problem(root, cfg) is None
 
 
 def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = SyntheticAVConfig(), workers: int = 1,
-                     overwrite: bool = False) -> dict[str, Any]:
+                     overwrite: bool = False,
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Generate (or reuse) a synthetic dataset under ``root``.
 
     An existing finished dataset with the same parameters and intact files is reused as is. Any other
@@ -588,6 +609,7 @@ def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = Synthetic
         cfg: Parameters.
         workers: Processes rendering/encoding in parallel (output does not depend on it).
         overwrite: Replace a different or unfinished dataset in ``root``.
+        progress: Called as ``progress(done, total)`` after every clip written (not when a set is reused).
 
     Returns:
         The manifest: ``{'format_version', 'params', 'files': {relpath: sha256}, 'content_hash',
@@ -597,12 +619,14 @@ def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = Synthetic
         FileExistsError: ``root`` is non-empty, not an identical finished set, and ``overwrite`` is False.
     """
     root = Path(root)
-    if verify_dataset(root, cfg):
+    problem = dataset_problem(root, cfg)
+    if problem is None:
         manifest = json.loads((root / MANIFEST).read_text())
         return dict(manifest, reused=True)
     if root.exists() and any(root.iterdir()) and not overwrite:
         raise FileExistsError(f'{root} is not empty and does not hold a finished synthetic dataset with these '
-                              'parameters; choose another folder or pass --overwrite (overwrite=True)')
+                              f'parameters ({problem}); choose another folder or pass --overwrite '
+                              '(overwrite=True)')
     old_files: dict[str, str] = {}
     if (root / MANIFEST).is_file():
         try:
@@ -615,12 +639,17 @@ def generate_dataset(root: str | os.PathLike, cfg: SyntheticAVConfig = Synthetic
     specs = [ClipSpec(split, label, i) for split in SPLITS for label in range(len(cfg.classes))
              for i in range(cfg.clips_per_class(split))]
     jobs = [(cfg, spec, str(root)) for spec in specs]
-    if workers > 1:
-        with multiprocessing.get_context('spawn').Pool(workers) as pool:
-            results = pool.map(_make_clip, jobs, chunksize=4)
-    else:
-        results = [_make_clip(job) for job in jobs]
-    videos = dict(results)
+    videos: dict[str, dict[str, Any]] = {}
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            processes = stack.enter_context(multiprocessing.get_context('spawn').Pool(workers))
+            results = processes.imap(_make_clip, jobs, chunksize=4)
+        else:
+            results = map(_make_clip, jobs)
+        for rel, gt in results:
+            videos[rel] = gt
+            if progress is not None:
+                progress(len(videos), len(jobs))
 
     lists = {split: [VideoEntry(spec.relpath(cfg), spec.label) for spec in specs if spec.split == split]
              for split in SPLITS}

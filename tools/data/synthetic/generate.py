@@ -18,7 +18,7 @@ import argparse
 import dataclasses
 import sys
 import time
-from typing import Sequence
+from typing import Callable, Sequence
 
 from mmavssl.synthetic import GPU_PRESET, PRESETS, SyntheticAVConfig, generate_dataset
 from mmavssl.utils.cli import HelpFormatter
@@ -78,13 +78,27 @@ def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
     return SyntheticAVConfig(**kwargs)
 
 
+def _progress_printer() -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback: one updating line on a terminal, a line per 10 % otherwise."""
+    tty = sys.stderr.isatty()
+
+    def report(done: int, total: int) -> None:
+        if tty:
+            print(f'\rwriting clips: {done}/{total}', end='\n' if done == total else '', file=sys.stderr,
+                  flush=True)
+        elif done == total or done * 10 // total > (done - 1) * 10 // total:
+            print(f'writing clips: {done}/{total}', file=sys.stderr, flush=True)
+    return report
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Generate or reuse the dataset and print a summary; return the exit status."""
     args = parse_args(argv)
     try:
         cfg = config_from_args(args)
         start = time.perf_counter()
-        manifest = generate_dataset(args.root, cfg, workers=args.workers, overwrite=args.overwrite)
+        manifest = generate_dataset(args.root, cfg, workers=args.workers, overwrite=args.overwrite,
+                                    progress=_progress_printer())
     except (ValueError, FileExistsError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 2
