@@ -5,7 +5,7 @@ model = dict(
     audio_backbone=None,
     aux_loss_weight=0.0,  # one modality: no auxiliary heads
     cls_head=dict(_delete_=True, type='LinearClsHead', num_classes={{_base_.num_classes}}, in_channels=96))
-# The k-shot regime of the supervised base (strong views, InfiniteSampler, 600 iterations).
+# The k-shot regime of the supervised base (weak views, InfiniteSampler, 600 iterations).
 train_dataloader = dict(_base_.kshot_train_dataloader,
                         dataset=dict(_base_.kshot_train_dataloader.dataset, ann_file=_base_.labeled_ann_file))
 max_iters = _base_.kshot_iters
