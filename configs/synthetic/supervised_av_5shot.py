@@ -1,4 +1,4 @@
-# Supervised-only baseline of the 5-shot study: supervised_av_1shot.py (same model, budget, schedule and strong
+# Supervised-only baseline of the 5-shot study: supervised_av_1shot.py (same model, budget, schedule and weak
 # views) trained on the 5-shot labeled list only (5 clips per class, 20 in all); the unlabeled rest is unused.
 _base_ = ['../_base_/synthetic_supervised.py']
 # The k-shot regime of the supervised base (weak views, InfiniteSampler, 600 iterations).

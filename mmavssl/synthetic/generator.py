@@ -308,6 +308,7 @@ class RenderedClip:
         source_onsets: Frame indices of the sound events (audio bursts start at ``frame / fps``).
         distractors: Per distractor ``{'shape', 'boxes' (T, 4), 'onsets'}``.
         timbre: The timbre the source sounds with (its class's, or the set's ambiguous one).
+        pitch: Pitch factor of the source's sound (:meth:`ClipSpec.pitch`; 1 without ``pitch_spread``).
     """
 
     frames: np.ndarray
@@ -316,6 +317,7 @@ class RenderedClip:
     source_onsets: list[int]
     distractors: list[dict[str, Any]]
     timbre: str
+    pitch: float = 1.0
 
 
 def _onset_frames(rng: np.random.Generator, cfg: SyntheticAVConfig, avoid: Sequence[int] = ()) -> list[int]:
@@ -469,7 +471,7 @@ def render_clip(cfg: SyntheticAVConfig, spec: ClipSpec) -> RenderedClip:
     return RenderedClip(frames=frames, audio=np.clip(audio, -1, 1).astype(np.float32),
                         source_boxes=gt[-1]['boxes'], source_onsets=list(source_onsets),
                         distractors=[{k: d[k] for k in ('shape', 'boxes', 'onsets')} for d in gt[:-1]],
-                        timbre=timbre)
+                        timbre=timbre, pitch=pitch)
 
 
 def write_av_file(path: str | os.PathLike, frames: np.ndarray, audio: np.ndarray | None, fps: int,
@@ -534,7 +536,7 @@ def _make_clip(args: tuple[SyntheticAVConfig, ClipSpec, str]) -> tuple[str, dict
         'timbre': cfg.factors(spec.label)[1],
         'sound_timbre': clip.timbre,
         'sound_names_class': clip.timbre == cfg.factors(spec.label)[1],
-        **({'sound_pitch': round(spec.pitch(cfg), 4)} if cfg.pitch_spread != 1 else {}),
+        **({'sound_pitch': round(clip.pitch, 4)} if cfg.pitch_spread != 1 else {}),
         'source_boxes': clip.source_boxes.tolist(),
         'source_onsets': clip.source_onsets,
         'distractors': [dict(d, boxes=d['boxes'].tolist()) for d in clip.distractors],

@@ -238,6 +238,7 @@ def test_pitch_spread_shifts_every_frequency_of_the_timbre_and_nothing_else():
     for spec, pitch in zip(specs[:4], pitches):
         a, b = render_clip(base, spec), render_clip(spread, spec)
         np.testing.assert_array_equal(a.frames, b.frames)  # the pitch never moves a pixel
+        assert a.pitch == 1.0 and b.pitch == pitch
         onset = b.source_onsets[0] / base.fps
         # low_tone's fundamental: 300 Hz, times the clip's pitch (5 Hz bins of the 0.2 s window)
         assert abs(_peak_hz(a.audio, base.sample_rate, onset) - 300) <= 5
