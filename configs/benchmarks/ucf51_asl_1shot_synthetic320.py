@@ -8,7 +8,6 @@
 _base_ = ['../_base_/semi_asl_vit_b.py', '../_base_/datasets/ucf51_av.py']
 root = 'data/synthetic_av_320/'
 num_classes = 6
-num_unlabeled = 234  # train_unlabeled_1shot.txt of the default synthetic parameters
 max_iters = 300
 
 _set = dict(data_prefix=dict(video=root), classes_file=root + 'classes.txt')
@@ -19,9 +18,10 @@ val_dataloader = dict(dataset=dict(ann_file=root + 'val.txt', **_set))
 test_dataloader = dict(dataset=dict(ann_file=root + 'test.txt', **_set))
 
 model = dict(recognizer=dict(cls_head=dict(num_classes=num_classes)),
-             threshold=dict(num_classes=num_classes, num_unlabeled=num_unlabeled))
+             threshold=dict(num_classes=num_classes))
 optim_wrapper = dict(type='AmpOptimWrapper', dtype='bfloat16')
-train_cfg = dict(max_iters=max_iters, val_interval=max_iters + 1)
+# A fixed length, not the family's 50 epochs: the measurement needs the same iterations whatever the set's size.
+train_cfg = dict(_delete_=True, type='SemiIterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters + 1)
 param_scheduler = []
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=max_iters, by_epoch=False, max_keep_ckpts=1))

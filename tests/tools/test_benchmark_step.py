@@ -27,6 +27,8 @@ def test_shapes_of_the_synthetic_and_paper_configs(bench) -> None:
     # FNAC's 3 s window at 16 kHz, nperseg 512, noverlap 274: 257 bins x 200 frames
     assert (paper.frames, paper.size, paper.fbank, paper.loc) == (8, 224, (256, 128), (257, 200))
     assert (paper.labeled, paper.unlabeled, paper.num_classes) == (1, 2, 51)
+    # the paper-size FlexMatch state is sized from the unlabeled list in training; here from the batch
+    assert (synthetic.num_unlabeled, paper.num_unlabeled) == (1196, 2)
 
 
 def test_map_pass_names(bench) -> None:
@@ -40,6 +42,8 @@ def test_map_pass_names(bench) -> None:
 
 def test_interleaved_run_reports_every_arm(bench) -> None:
     cfg = Config.fromfile(str(ROOT / 'configs/synthetic/asl_1shot.py'))
+    # as the paper-size configs: the FlexMatch state is left to the unlabeled list, which a benchmark step lacks
+    cfg.merge_from_dict({'model.threshold.num_unlabeled': None})
     shapes = bench.step_shapes(cfg, labeled=1, unlabeled=2)
     result = bench.run(cfg, shapes, ['TubeTokenMixup', 'ASLGuidedMixup'], ['config'], ['reference', 'config'],
                        iters=1, warmup=0, device=bench.torch.device('cpu'))

@@ -74,7 +74,8 @@ class StepShapes:
         labeled: Labeled clips (``sup``).
         unlabeled: Unlabeled clips (``unsup_weak`` and ``unsup_strong``).
         num_classes: Classes of the head.
-        num_unlabeled: FlexMatch state size (sample indices are drawn below it).
+        num_unlabeled: FlexMatch state size (sample indices are drawn below it): the config's, or the unlabeled
+            clips of one batch when the config sizes it from the unlabeled list (``num_unlabeled=None``).
     """
 
     frames: int
@@ -147,7 +148,7 @@ def step_shapes(cfg: Config, labeled: Optional[int] = None, unlabeled: Optional[
         frames=video.num_frames, size=video.img_size,
         fbank=None if audio is None else (audio.input_length, audio.num_mel_bins),
         loc=loc_spectrogram_shape(cfg) if model.get('localizer') else None, labeled=labeled, unlabeled=unlabeled,
-        num_classes=model.recognizer.cls_head.num_classes, num_unlabeled=model.threshold.num_unlabeled)
+        num_classes=model.recognizer.cls_head.num_classes, num_unlabeled=model.threshold.num_unlabeled or unlabeled)
 
 
 def make_batch(shapes: StepShapes, seed: int = 0) -> dict:
@@ -265,6 +266,8 @@ def run(cfg: Config, shapes: StepShapes, mixers: Sequence[str], map_passes: Sequ
     model_cfg = without_checkpoints(cfg.model.to_dict())
     # one step without the gradient-norm diagnostics, which cost an extra backward pass per loss term
     model_cfg.setdefault('semi_train_cfg', {})['grad_norm_interval'] = 0
+    if 'num_unlabeled' in model_cfg['threshold']:  # no training loop sizes it from a list here
+        model_cfg['threshold']['num_unlabeled'] = shapes.num_unlabeled
     model = MODELS.build(model_cfg).to(device)
     model.train()
     optim_cfg = dict(cfg.optim_wrapper)

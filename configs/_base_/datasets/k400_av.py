@@ -3,7 +3,7 @@
 # --out-dir data/kinetics400` write it (docs/data_preparation.md). List paths are relative to the split's video
 # folder (videos_train / videos_val); evaluation on the validation set.
 # The train_dataloader is the semi-supervised loader of av_paper_common.py on the 1-shot lists (k-shot configs
-# replace both ann files and num_unlabeled); supervised_train_dataloader reads the whole training list.
+# replace both ann files); supervised_train_dataloader reads the whole training list.
 _base_ = ['./av_paper_common.py']
 data_root = 'data/kinetics400/'
 train_video_root = data_root + 'videos_train'
@@ -14,11 +14,6 @@ train_ann_file = data_root + 'kinetics400_train_list_videos.txt'
 labeled_ann_file = data_root + 'train_labeled_1shot.txt'
 unlabeled_ann_file = data_root + 'train_unlabeled_1shot.txt'
 test_ann_file = data_root + 'kinetics400_val_list_videos.txt'
-
-# FlexMatch keeps one state entry per unlabeled clip: set num_unlabeled to the line count of unlabeled_ann_file
-# (`wc -l`); the value here is the approximate size of the set:
-# Kinetics-400: ~240k training clips with audio.
-num_unlabeled = 240000
 
 train_data = dict(data_prefix=dict(video=train_video_root), classes_file=classes_file)
 labeled_dataset = dict(ann_file=labeled_ann_file, **train_data)

@@ -2,7 +2,7 @@
 # `tools/data/make_split.py draw data/ucf51/ucf51_train_split_1_videos.txt --shots 1 5 --seed 0 --out-dir data/ucf51`
 # write it (docs/data_preparation.md). Videos stay in data/ucf101/videos.
 # The train_dataloader is the semi-supervised loader of av_paper_common.py on the 1-shot lists (k-shot configs
-# replace both ann files and num_unlabeled); supervised_train_dataloader reads the whole training list.
+# replace both ann files); supervised_train_dataloader reads the whole training list.
 _base_ = ['./av_paper_common.py']
 data_root = 'data/ucf51/'
 video_root = 'data/ucf101/videos'
@@ -12,11 +12,6 @@ train_ann_file = data_root + 'ucf51_train_split_1_videos.txt'
 labeled_ann_file = data_root + 'train_labeled_1shot.txt'
 unlabeled_ann_file = data_root + 'train_unlabeled_1shot.txt'
 test_ann_file = data_root + 'ucf51_test_split_1_videos.txt'
-
-# FlexMatch keeps one state entry per unlabeled clip: set num_unlabeled to the line count of unlabeled_ann_file
-# (`wc -l`); the value here is the approximate size of the set:
-# UCF-51 split 1: ~4.8k training clips.
-num_unlabeled = 4770
 
 train_data = dict(data_prefix=dict(video=video_root), classes_file=classes_file)
 labeled_dataset = dict(ann_file=labeled_ann_file, **train_data)

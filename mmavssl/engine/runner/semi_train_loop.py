@@ -1,9 +1,10 @@
 """``SemiIterBasedTrainLoop``: iteration-based training that resumes by telling the sampler to skip."""
 import logging
 import math
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import torch
+from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
 from torch.utils.data import DataLoader
@@ -107,9 +108,78 @@ def size_unlabeled_state(model, sampler) -> None:
             module.set_num_unlabeled(count)
 
 
+def fraction_to_iters(value: Any, max_iters: Optional[int], name: str, by_epoch: bool = False) -> Any:
+    """An iteration count given as a fraction of training.
+
+    Args:
+        value: A float in (0, 1] (a fraction of training; 1.0 is the end), or anything else (an iteration
+            count, or a setting that is not one), returned as is.
+        max_iters: Training iterations; None when the loop was given ``max_iters``, whose fractions mmengine
+            would read as iteration counts (a checkpoint never saved, a milestone never reached).
+        name: The setting, for the error message.
+        by_epoch: Whether the setting counts epochs (a fraction resolves to iterations).
+
+    Returns:
+        ``round(value * max_iters)``, at least 1 (mmengine divides by intervals), for a fraction, else ``value``.
+
+    Raises:
+        ValueError: If ``value`` is a float outside (0, 1], or a fraction while ``max_iters`` is None or
+            ``by_epoch`` is True.
+    """
+    if not isinstance(value, float):
+        return value
+    if not 0 < value <= 1:
+        raise ValueError(f'{name}={value} is a float outside (0, 1]; give a fraction of training or an '
+                         f'iteration count')
+    if max_iters is None:
+        raise ValueError(f'{name}={value} is a fraction of training, which needs train_cfg.max_epochs; with '
+                         f'train_cfg.max_iters give an iteration count')
+    if by_epoch:
+        raise ValueError(f'{name}={value} is a fraction of training, which counts iterations: set by_epoch=False')
+    return max(1, round(value * max_iters))
+
+
+def resolve_schedule_fractions(schedulers: Any, max_iters: Optional[int]) -> Any:
+    """Param scheduler configs with their fractions of training turned into iterations.
+
+    Every float ``begin``, ``end``, ``T_max`` and ``milestones`` entry in (0, 1] becomes
+    ``round(fraction * max_iters)`` (see :func:`fraction_to_iters`); integers and the other settings stay as
+    they are. Fractions count iterations, so a scheduler that has one must be ``by_epoch=False``.
+
+    Args:
+        schedulers: ``runner.param_schedulers`` before mmengine builds them: None, one config dict, a list of
+            them, or a dict of those per optimizer name. Built schedulers pass through unchanged.
+        max_iters: Training iterations; None refuses fractions (see :func:`fraction_to_iters`).
+
+    Returns:
+        The same structure (a tuple becomes a list), with new dicts where a scheduler is a config.
+
+    Raises:
+        ValueError: If a float is outside (0, 1], if there is a fraction while ``max_iters`` is None, or if a
+            scheduler with a fraction counts epochs.
+    """
+    if isinstance(schedulers, (list, tuple)):
+        return [resolve_schedule_fractions(s, max_iters) for s in schedulers]
+    if not isinstance(schedulers, dict):
+        return schedulers
+    if 'type' not in schedulers:  # one entry per optimizer, as mmengine's build_param_scheduler reads it
+        return {key: resolve_schedule_fractions(s, max_iters) for key, s in schedulers.items()}
+    label = getattr(schedulers['type'], '__name__', schedulers['type'])
+    resolved = {}
+    for key in ('begin', 'end', 'T_max', 'milestones'):
+        if key not in schedulers:
+            continue
+        entries = list(schedulers[key]) if key == 'milestones' else [schedulers[key]]
+        # mmengine's schedulers count epochs unless told otherwise
+        iters = [fraction_to_iters(v, max_iters, f'{label}.{key}', schedulers.get('by_epoch', True))
+                 for v in entries]
+        resolved[key] = iters if key == 'milestones' else iters[0]
+    return dict(schedulers, **resolved)
+
+
 @LOOPS.register_module()
 class SemiIterBasedTrainLoop(IterBasedTrainLoop):
-    """mmengine's ``IterBasedTrainLoop`` with sampler-side resume and bad-video accounting.
+    """mmengine's ``IterBasedTrainLoop`` with sampler-side resume, bad-video accounting and a length from the data.
 
     * Resume: mmengine advances the dataloader ``iter`` times, decoding every skipped video; this loop calls
       ``sampler.set_epoch(epoch, start_batch)`` instead (``LabeledUnlabeledSampler``), so resuming costs
@@ -127,14 +197,25 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
     * Derives sizes from the data instead of the config: ``max_epochs`` (passes over the unlabeled set) gives
       the iteration count from the sampler's epoch length on this world size, and a threshold built with
       ``num_unlabeled=None`` is sized with the sampler's unlabeled count before any checkpoint loads.
+    * With ``max_epochs``, settings that mmengine counts in iterations may be given as fractions of training,
+      floats in (0, 1] that become ``round(fraction * max_iters)``: ``val_interval``, the checkpoint hook's
+      ``interval`` and the param schedulers' ``begin``, ``end``, ``milestones`` and ``T_max`` (e.g.
+      ``milestones=[0.84, 0.94]``, ``end=1.0``). mmengine's ``Runner.train()`` builds this loop after the
+      hooks and before the param schedulers, so their configs are rewritten here. With ``max_iters`` those
+      settings must be iteration counts and a fraction is refused (mmengine would read 0.1 as 0.1 iterations).
 
     Args:
         runner: The runner.
         dataloader: Training dataloader or its config.
         max_iters: Training iterations; or
         max_epochs: Passes over the unlabeled set (exactly one of the two).
-        **kwargs: ``val_begin``, ``val_interval``, ``dynamic_intervals`` of
-            :class:`mmengine.runner.IterBasedTrainLoop`.
+        **kwargs: ``val_begin``, ``val_interval`` (iterations, or a fraction of training with ``max_epochs``),
+            ``dynamic_intervals`` of :class:`mmengine.runner.IterBasedTrainLoop`.
+
+    Raises:
+        ValueError: If both or neither of ``max_iters`` and ``max_epochs`` are given, if a fraction is out of
+            (0, 1] or given with ``max_iters`` (see :func:`fraction_to_iters`), or if the dataloader's batch size
+            differs from the sampler's.
     """
 
     def __init__(self, runner, dataloader: Union[DataLoader, dict], max_iters: Optional[int] = None,
@@ -147,6 +228,10 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
             dataloader = runner.build_dataloader(dataloader, seed=runner.seed, diff_rank_seed=diff_rank_seed)
         if max_epochs is not None:
             max_iters = iters_for_epochs(_sampler_of(dataloader), max_epochs)
+        # Only a length derived from the data turns fractions into iterations (class docstring).
+        span = max_iters if max_epochs is not None else None
+        if 'val_interval' in kwargs:
+            kwargs['val_interval'] = fraction_to_iters(kwargs['val_interval'], span, 'train_cfg.val_interval')
         super().__init__(runner, dataloader, max_iters=max_iters, **kwargs)
         # Replace mmengine's eager iterator (its workers shut down when it is dropped) with the lazy one.
         self.dataloader_iterator = _EpochIterator(self.dataloader)
@@ -157,6 +242,11 @@ class SemiIterBasedTrainLoop(IterBasedTrainLoop):
             raise ValueError(f'train_dataloader.batch_size={self.dataloader.batch_size} differs from the '
                              f'sampler batch_size={sampler_bs}; set both to the same per-GPU batch size')
         size_unlabeled_state(runner.model, self.dataloader_iterator.sampler)
+        for hook in runner.hooks:
+            if isinstance(hook, CheckpointHook):
+                hook.interval = fraction_to_iters(hook.interval, span, f'{type(hook).__name__}.interval',
+                                                  hook.by_epoch)
+        runner.param_schedulers = resolve_schedule_fractions(runner.param_schedulers, span)
         self.skipped: Dict[int, List[str]] = {}
 
     def run(self) -> None:

@@ -1,16 +1,22 @@
-"""SemiIterBasedTrainLoop: resume by sampler skip (no decoding of skipped batches), bad-video counting, and no draws
-from the global torch generator by the dataloader."""
+"""SemiIterBasedTrainLoop: resume by sampler skip (no decoding of skipped batches), bad-video counting, no draws
+from the global torch generator by the dataloader, and a length, intervals and schedule derived from the data."""
+import copy
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import torch
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
+from mmengine.hooks import CheckpointHook
 from mmengine.logging import MessageHub
 from torch.utils.data import ConcatDataset, DataLoader, Dataset
 
 from mmavssl.datasets import LabeledUnlabeledSampler
 from mmavssl.engine.runner import SemiIterBasedTrainLoop
+from mmavssl.engine.runner.semi_train_loop import resolve_schedule_fractions
+
+from toolbox_testing import toy_runner
 
 
 class Toy(Dataset):
@@ -50,8 +56,9 @@ def make(max_iters, fetched):
         if name == 'before_train_epoch':  # what mmengine's DistSamplerSeedHook does, after the loop's skip
             sampler.set_epoch(0)
 
-    runner = SimpleNamespace(model=Model(), optim_wrapper=None, val_loop=None, call_hook=call_hook,
-                             visualizer=SimpleNamespace(), message_hub=MessageHub.get_instance('semi_loop_test'))
+    runner = SimpleNamespace(model=Model(), optim_wrapper=None, val_loop=None, call_hook=call_hook, hooks=[],
+                             param_schedulers=None, visualizer=SimpleNamespace(),
+                             message_hub=MessageHub.get_instance('semi_loop_test'))
     return SemiIterBasedTrainLoop(runner, loader, max_iters=max_iters), runner
 
 
@@ -94,12 +101,14 @@ def test_batch_size_mismatch_raises():
         SemiIterBasedTrainLoop(runner, DataLoader(data, batch_size=4, sampler=sampler), max_iters=2)
 
 
-def _loop_with(world_size, model, **loop_kwargs):
+def _loop_with(world_size, model, hooks=(), param_schedulers=None, **loop_kwargs):
+    """A loop over 8 labeled and 1196 unlabeled clips, 1 + 5 per batch, as rank 0 of ``world_size``."""
     data = ConcatDataset([Toy(8, 0, []), Toy(1196, 100, [])])
     sampler = LabeledUnlabeledSampler(data, 6, seed=0, rank=0, world_size=world_size)
     loader = DataLoader(data, batch_size=6, sampler=sampler, collate_fn=pseudo_collate)
     runner = SimpleNamespace(model=model, optim_wrapper=None, val_loop=None, call_hook=lambda *a, **k: None,
-                             visualizer=SimpleNamespace(), message_hub=MessageHub.get_instance('semi_loop_size'))
+                             hooks=list(hooks), param_schedulers=param_schedulers, visualizer=SimpleNamespace(),
+                             message_hub=MessageHub.get_instance('semi_loop_size'))
     return SemiIterBasedTrainLoop(runner, loader, **loop_kwargs)
 
 
@@ -124,3 +133,71 @@ def test_flexmatch_without_num_unlabeled_is_sized_from_the_sampler():
     typed = nn.ModuleDict(dict(threshold=FlexMatchThreshold(num_classes=4, num_unlabeled=1195)))
     with pytest.raises(ValueError, match='has 1196 clips'):
         _loop_with(1, typed, max_iters=3)
+
+
+PAPER_SCHEDULE = [dict(type='MultiStepLR', by_epoch=False, begin=0, end=1.0, milestones=[0.84, 0.94], gamma=0.1)]
+
+
+@pytest.mark.parametrize('world_size, max_iters, milestones, tenth', [(1, 480, [403, 451], 48), (8, 60, [50, 56], 6)])
+def test_fractions_of_training_become_iterations_of_this_world_size(world_size, max_iters, milestones, tenth):
+    # 2 passes over 1196 unlabeled clips at 5 per process and step: 2 * ceil(1196 / (5 * world_size)) iterations
+    checkpoint = CheckpointHook(interval=0.1, by_epoch=False)
+    cosine = dict(type='CosineAnnealingLR', by_epoch=False, begin=0.5, end=1.0, T_max=0.5, eta_min=0.5)
+    loop = _loop_with(world_size, Model(), hooks=[checkpoint], param_schedulers=PAPER_SCHEDULE + [cosine],
+                      max_epochs=2, val_interval=0.1)
+    assert loop.max_iters == max_iters
+    assert loop.val_interval == tenth and checkpoint.interval == tenth
+    multistep, cosine_iters = loop.runner.param_schedulers
+    assert multistep == dict(PAPER_SCHEDULE[0], end=max_iters, milestones=milestones)
+    # eta_min is a float in (0, 1] too, but not a point in training
+    assert cosine_iters == dict(cosine, begin=max_iters // 2, end=max_iters, T_max=max_iters // 2)
+
+
+def test_fractions_resolve_for_every_optimizer():
+    schedulers = dict(student=PAPER_SCHEDULE, teacher=[dict(PAPER_SCHEDULE[0], milestones=[10])])
+    resolved = resolve_schedule_fractions(schedulers, 100)
+    assert resolved == dict(student=[dict(PAPER_SCHEDULE[0], end=100, milestones=[84, 94])],
+                            teacher=[dict(PAPER_SCHEDULE[0], end=100, milestones=[10])])
+
+
+@pytest.mark.parametrize('settings, message', [
+    (dict(param_schedulers=[dict(PAPER_SCHEDULE[0], milestones=[0.84, 1.5])]),
+     r'MultiStepLR.milestones=1.5 is a float outside \(0, 1\]; give a fraction of training or an iteration count'),
+    (dict(val_interval=0.0), r'train_cfg.val_interval=0.0 is a float outside \(0, 1\]'),
+    (dict(hooks=[CheckpointHook(interval=2.5, by_epoch=False)]), r'CheckpointHook.interval=2.5 is a float outside'),
+    (dict(param_schedulers=[dict(type='MultiStepLR', milestones=[0.5])]),
+     'MultiStepLR.milestones=0.5 is a fraction of training, which counts iterations: set by_epoch=False'),
+])
+def test_fractions_out_of_range_or_counting_epochs_are_refused(settings, message):
+    with pytest.raises(ValueError, match=message):
+        _loop_with(1, Model(), max_epochs=2, **settings)
+
+
+def test_max_iters_leaves_the_schedule_alone_and_refuses_fractions():
+    schedule = [dict(type='MultiStepLR', by_epoch=False, begin=0, end=100, milestones=[84, 94], gamma=0.1)]
+    checkpoint = CheckpointHook(interval=10, by_epoch=False)
+    loop = _loop_with(1, Model(), hooks=[checkpoint], param_schedulers=copy.deepcopy(schedule), max_iters=100,
+                      val_interval=10)
+    assert (loop.max_iters, loop.val_interval, checkpoint.interval) == (100, 10, 10)
+    assert loop.runner.param_schedulers == schedule
+    # mmengine would read 0.84 as iteration 0.84, which training never reaches
+    with pytest.raises(ValueError, match='MultiStepLR.end=1.0 is a fraction of training, which needs '
+                                         'train_cfg.max_epochs'):
+        _loop_with(1, Model(), param_schedulers=PAPER_SCHEDULE, max_iters=100)
+
+
+def test_runner_builds_the_loop_before_the_schedulers(tmp_path: Path):
+    # mmengine's Runner.train() registers the hooks, builds the train loop, then the param schedulers: the loop's
+    # rewrite of the scheduler and checkpoint configs is what a real run trains with.
+    labeled, unlabeled = (dict(type='ToyAVDataset', num_samples=n, num_classes=4, seed=0) for n in (2, 40))
+    runner = toy_runner(tmp_path, {
+        'train_dataloader': dict(_delete_=True, batch_size=6, num_workers=0,
+                                 dataset=dict(type='ConcatDataset', datasets=[labeled, unlabeled]),
+                                 sampler=dict(type='LabeledUnlabeledSampler', batch_size=6, mu=5, seed=0)),
+        'train_cfg': dict(_delete_=True, type='SemiIterBasedTrainLoop', max_epochs=2.5, val_interval=1.0),
+        'param_scheduler': PAPER_SCHEDULE, 'default_hooks.checkpoint.interval': 0.5})
+    runner.train()
+    # 2.5 passes over 40 clips at 5 per step: 20 iterations, lr x0.1 at iterations 17 and 19, a checkpoint every 10
+    assert runner.iter == 20
+    assert dict(runner.param_schedulers[0].milestones) == {17: 1, 19: 1} and runner.param_schedulers[0].end == 20
+    assert sorted(p.name for p in tmp_path.glob('iter_*.pth')) == ['iter_10.pth', 'iter_20.pth']
