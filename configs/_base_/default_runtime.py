@@ -14,7 +14,7 @@ default_hooks = dict(
     checkpoint_coverage=dict(type='CheckpointCoverageHook', allow_partial=False),
     # Counts clips without an audio stream (train/no_audio_clips per epoch; a line at the end of val and test).
     missing_audio=dict(type='MissingAudioHook'),
-    # num_classes and num_unlabeled of the model must match the class file and the unlabeled list.
+    # num_classes (and a typed num_unlabeled) of the model must match the class file and the unlabeled list.
     data_model_check=dict(type='DataModelCheckHook'))
 
 env_cfg = dict(

@@ -20,6 +20,7 @@ student = _base_.model
 tau = 0.95
 model = dict(
     _base_.asl,
+    **_base_.asl_losses,
     _delete_=True,
     recognizer=dict(
         student,
@@ -32,21 +33,19 @@ model = dict(
     mixer=dict(_base_.asl.mixer, resize_mode='area'),
     # No warm-up: FlexMatch's warm-up divides by the count of never-confident clips, which a 600-iteration
     # fine-tune (2.5 passes over the unlabeled pool) never brings down, so every class threshold stayed near 0.
-    threshold=dict(_base_.asl.threshold, num_classes=_base_.num_classes, num_unlabeled=_base_.num_unlabeled,
+    threshold=dict(_base_.asl.threshold, num_classes=_base_.num_classes, num_unlabeled=None,
                    p_cutoff=tau, thresh_warmup=False),
     # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer1 on the recognizer's 64^2
     # frames, 16 x 16 maps that the mixer pools to the recognizer's 4 x 4 token grid. Frames arrive normalised with the recognizer's
     # mean/std (converted inside).
     localizer=dict(_base_.asl.localizer, visual_stage=1, input_size=(64, 64),
                    video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std),
-    # tau_mix: L_mix's threshold through the older semi_train_cfg key (the same loss as semi/asl.py's asl_losses,
-    # which this family does not take yet)
     # grad_norm_interval: per-term gradient norms in the log every 50 iterations (docs/method.md)
     # unsup_aux: the unimodal heads fit the pseudo labels too. With paired classes a pseudo label made from the
     # sound names the shape as well, and without this term the fusion head fits it from the audio alone, so the
     # video branch learns nothing from the unlabeled clips (validation top-1 at 400 iterations, seed 0: 49.2 %
     # with it, 47.5 % without; docs/method.md).
-    semi_train_cfg=dict(_base_.asl.semi_train_cfg, tau_mix=0.3, grad_norm_interval=50, unsup_aux=True),
+    semi_train_cfg=dict(_base_.asl.semi_train_cfg, grad_norm_interval=50, unsup_aux=True),
     data_preprocessor=dict(type='MultiBranchAVDataPreprocessor', data_preprocessor=student.data_preprocessor))
 # SVFormer's student (semi/svformer.py): the video ViT alone with a linear head on its CLS token.
 video_only = dict(audio_backbone=None, aux_loss_weight=0.0,

@@ -13,6 +13,6 @@ entries = [
     dict(name='asl_1shot', config=_config['flexible'], cfg_options=_common, group='flexible', x=0.95)
     if (kind, tau) == ('flexible', 0.95) else
     dict(name=f'asl_{kind}_tau={tau}', config=_config[kind], group=kind, x=tau,
-         cfg_options={**_common, _threshold_key[kind]: tau, 'model.semi_train_cfg.tau_mix': tau})
+         cfg_options={**_common, _threshold_key[kind]: tau, 'model.mix_loss.tau_mix': tau})
     for kind in ('fixed', 'flexible') for tau in _taus
 ]

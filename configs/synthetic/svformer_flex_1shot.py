@@ -2,6 +2,4 @@
 # head, TubeToken mixup, FlexMatch (tau 0.95, as asl_1shot.py), no audio, no L_c, SVFormer's L_mix (soft weight, logits).
 # Same data, schedule and budget as asl_1shot.py (the audio is decoded but never reaches the model).
 _base_ = ['../_base_/synthetic_semi.py', '../_base_/semi/svformer.py']
-model = dict(_base_.svformer, recognizer=_base_.video_only,
-             semi_train_cfg=dict(_base_.svformer.semi_train_cfg, use_audio=False, mix_weighting='soft',
-                                 mix_target='logit'))
+model = dict(_base_.svformer, **_base_.svformer_losses, recognizer=_base_.video_only)

@@ -17,7 +17,7 @@
 #   train_dataset, val_dataset, test_dataset (dicts; override ann_file / pipeline per experiment)
 #   train_dataloader, val_dataloader, test_dataloader, val_evaluator, test_evaluator
 #   semi-supervised loader (configs/_base_/synthetic_semi.py trains with it): semi_train_dataloader and its parts
-#                   below (num_unlabeled, branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
+#                   below (branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
 #                   labeled_pipeline, unlabeled_pipeline, labeled_dataset, unlabeled_dataset)
 data_root = 'data/synthetic_av_bench/'
 # The audio encoder pretrained on the source set (configs/synthetic/pretrain_source_audio.py), the benchmark's
@@ -89,9 +89,7 @@ test_evaluator = val_evaluator
 # clips), multi_branch_collate. Labeled clips fill `sup` (weak view); unlabeled clips are decoded once and fill
 # `unsup_weak` (teacher) and `unsup_strong` (student), the latter with the FNAC localizer's spectrogram `loc_audios`
 # of a 0.3 s window centred on the clip's centre frame (docs/localizer.md) for ASL-guided mixup. Map-free mixers
-# ignore it. k-shot variants replace both ann files and num_unlabeled (lines of unlabeled_ann_file; FlexMatch's
-# state size).
-num_unlabeled = 1196  # train_unlabeled_1shot.txt (1200 - 4)
+# ignore it. k-shot variants replace both ann files; FlexMatch's per-clip state is sized from the unlabeled list.
 branch_field = ['sup', 'unsup_weak', 'unsup_strong']
 # The localizer's audio input as configs/localizer/fnac_r18_synthetic.py trains it (keep the two in step): a 0.3 s
 # window centred on the clip's centre frame (AVDecode's audio_margin keeps the audio of the clip +- 0.3 s from the

@@ -15,8 +15,8 @@ asl = dict(
     semi_train_cfg=dict(gamma1=2.0, gamma2=2.0, gamma3=0.1),
     semi_test_cfg=dict(predict_on='teacher'))
 # The loss slots: Eq. 10 with the paper's hard indicator at tau_mix 0.3 on softmax probabilities; Eq. 13-18 at
-# temperature 0.05. Separate from `asl` because the synthetic family still gives the same L_mix through the older
-# key semi_train_cfg.tau_mix (and the default L_c); a family on the slots takes both: dict(asl, **asl_losses).
+# temperature 0.05. Separate from `asl` so that a row of another method can name its own (semi/svformer.py's
+# svformer_losses); a family base takes both: dict(asl, **asl_losses).
 asl_losses = dict(mix_loss=dict(type='MixConsistencyLoss', tau_mix=0.3, weighting='hard', target_space='prob'),
                   contrastive_loss=dict(type='AVContrastiveLoss', temperature=0.05))
 
