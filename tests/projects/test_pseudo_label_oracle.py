@@ -52,3 +52,15 @@ def test_config_wraps_the_asl_recipe() -> None:
     assert cfg.model.threshold.type == 'AnnotationFilterThreshold'
     assert cfg.model.threshold.ann_file == cfg.train_dataloader.dataset.datasets[1].ann_file
     assert cfg.model.type == Config.fromfile(str(REPO_ROOT / 'configs/synthetic/asl_1shot.py')).model.type
+
+
+@pytest.mark.parametrize('name, oracle', [('asl_1shot_weak_view.py', False),
+                                          ('asl_1shot_sound_names_class_only_weak_view.py', True)])
+def test_weak_view_configs_give_the_student_the_teachers_view(name: str, oracle: bool) -> None:
+    cfg = Config.fromfile(str(PLUGIN_ROOT / 'configs' / name), import_custom_modules=False)
+    branches = cfg.train_dataloader.dataset.datasets[1].pipeline[1]
+    student = [t['type'] for t in branches['unsup_strong']]
+    assert [t for t in student if t not in ('LocAudioWindow', 'FNACSpectrogram')] == \
+        [t['type'] for t in branches['unsup_weak']]
+    assert 'LocAudioWindow' in student and 'ClipRandAugment' not in student
+    assert (cfg.model.threshold.type == 'AnnotationFilterThreshold') == oracle
