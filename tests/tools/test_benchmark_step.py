@@ -27,8 +27,8 @@ def test_shapes_of_the_synthetic_and_paper_configs(bench) -> None:
     # FNAC's 3 s window at 16 kHz, nperseg 512, noverlap 274: 257 bins x 200 frames
     assert (paper.frames, paper.size, paper.fbank, paper.loc) == (8, 224, (256, 128), (257, 200))
     assert (paper.labeled, paper.unlabeled, paper.num_classes) == (1, 2, 51)
-    # the paper-size FlexMatch state is sized from the unlabeled list in training; here from the batch
-    assert (synthetic.num_unlabeled, paper.num_unlabeled) == (1196, 2)
+    # FlexMatch's state is sized from the unlabeled list in training (num_unlabeled=None); here from the batch
+    assert (synthetic.num_unlabeled, paper.num_unlabeled) == (5, 2)
 
 
 def test_map_pass_names(bench) -> None:
