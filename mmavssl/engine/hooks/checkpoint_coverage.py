@@ -73,13 +73,15 @@ class CheckpointCoverageHook(Hook):
         state_dict = checkpoint.get('state_dict', checkpoint)
         # Runner.load_checkpoint strips DDP's ``module.`` prefix (its default revise_keys) before loading.
         state_dict = {re.sub(r'^module\.', '', k): v for k, v in state_dict.items()}
-        own = model.state_dict()
-        mismatched = [k for k, v in state_dict.items()
-                      if k in own and torch.is_tensor(v) and tuple(v.shape) != tuple(own[k].shape)]
         handle = None
 
         def check(module: torch.nn.Module, incompatible) -> None:
             handle.remove()
+            # Compared after the load: a module may size its state from the checkpoint while loading
+            # (FlexMatchThreshold with num_unlabeled=None); a true mismatch keeps the model's shape.
+            own = model.state_dict()
+            mismatched = [k for k, v in state_dict.items()
+                          if k in own and torch.is_tensor(v) and tuple(v.shape) != tuple(own[k].shape)]
             unloaded = [k for k in incompatible.missing_keys
                         if 'num_batches_tracked' not in k and not any(p.search(k) for p in self.allowed_missing)]
             self._refuse(runner, model, checkpoint, state_dict, unloaded + mismatched,

@@ -66,6 +66,14 @@ class FlexMatchThreshold(BaseThreshold):
             self.selected_label = torch.full((self.num_unlabeled, ), -1, dtype=torch.long,
                                              device=self.selected_label.device)
 
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
+        # An unsized threshold (num_unlabeled=None) takes the size of the state it loads, so a trained
+        # checkpoint loads for testing or a demo, where no training loop reads the size from the sampler.
+        saved = state_dict.get(prefix + 'selected_label')
+        if self.num_unlabeled is None and torch.is_tensor(saved) and saved.dim() == 1 and saved.numel() > 0:
+            self.set_num_unlabeled(saved.numel())
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def class_thresholds(self) -> Tensor:
         """(K,) thresholds ``p_cutoff * beta / (2 - beta)``."""
         return self.p_cutoff * self.classwise_acc / (2.0 - self.classwise_acc)

@@ -67,3 +67,17 @@ def test_resume_without_a_checkpoint_says_it_starts_fresh(tmp_path: Path) -> Non
     runner.train()
     assert (f'--resume: no checkpoint found in {tmp_path} (no last_checkpoint file); training starts fresh from '
             'iteration 0.') in runner_log(runner)
+
+
+def test_a_state_sized_from_the_checkpoint_is_not_a_mismatch(tmp_path: Path) -> None:
+    """FlexMatchThreshold(num_unlabeled=None) takes its size from a trained checkpoint (tools/test.py, the demo),
+    so the check, made after the load, finds nothing to refuse."""
+    from mmengine.runner.checkpoint import load_state_dict
+
+    from mmavssl.models.thresholds import FlexMatchThreshold
+    runner = toy_runner(tmp_path / 'a')
+    runner.model.threshold = FlexMatchThreshold(num_classes=4, num_unlabeled=None)
+    checkpoint = {'state_dict': {**runner.model.state_dict(), 'threshold.selected_label': torch.full((12,), -1)}}
+    CheckpointCoverageHook().after_load_checkpoint(runner, checkpoint)
+    load_state_dict(runner.model, checkpoint['state_dict'])
+    assert runner.model.threshold.num_unlabeled == 12

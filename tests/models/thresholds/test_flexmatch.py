@@ -62,3 +62,15 @@ def test_state_round_trips_through_state_dict():
     fresh.load_state_dict(thr.state_dict())
     assert fresh.selected_label.tolist() == thr.selected_label.tolist()
     assert torch.equal(fresh.classwise_acc, thr.classwise_acc)
+
+
+def test_unsized_threshold_takes_the_size_of_the_state_it_loads():
+    """A threshold built with num_unlabeled=None (sized by the training loop) loads a trained state for testing."""
+    thr = FlexMatchThreshold(num_classes=4, num_unlabeled=10).train()
+    thr(_confident([2, 3]), torch.tensor([4, 5]))
+    unsized = FlexMatchThreshold(num_classes=4, num_unlabeled=None)
+    unsized.load_state_dict(thr.state_dict())
+    assert unsized.num_unlabeled == 10 and unsized.selected_label.tolist() == thr.selected_label.tolist()
+    sized = FlexMatchThreshold(num_classes=4, num_unlabeled=7)
+    with pytest.raises(RuntimeError, match='size mismatch'):  # a typed size still has to match
+        sized.load_state_dict(thr.state_dict())
