@@ -3,6 +3,7 @@ import argparse
 import os
 
 from mmengine.config import Config, DictAction
+from mmengine.runner import find_latest_checkpoint
 
 from mmavssl.engine import default_work_dir, enable_amp, enable_tensorboard, finish_distributed, prepare_launcher
 from mmavssl.engine.runner import QuietRunner
@@ -53,10 +54,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         enable_amp(cfg)
     if args.tensorboard:
         enable_tensorboard(cfg)
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
             raise ValueError(f'--auto-scale-lr needs auto_scale_lr.base_batch_size in {args.config}; the '
@@ -73,6 +70,16 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.merge_from_dict({'default_hooks.checkpoint_coverage.allow_partial': True})
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    # After --cfg-options: mmengine resumes from load_from whenever one is set, so a fine-tune's start
+    # (load_from=<supervised run>) would be "resumed" instead of the work dir's own latest checkpoint.
+    if args.resume == 'auto':
+        latest = find_latest_checkpoint(cfg.work_dir)
+        if latest is not None or not cfg.get('load_from'):
+            cfg.resume, cfg.load_from = True, latest
+        else:  # first run of a fine-tune: nothing to resume yet, start from load_from
+            cfg.resume = False
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
     return cfg
 
 

@@ -1,5 +1,6 @@
 """tools/train.py and tools/test.py as a user runs them (subprocesses on the toy config)."""
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,23 @@ def test_dump_needs_a_pickle_name(trained: Path, tmp_path: Path) -> None:
     done = run_python(['tools/test.py', TOY_CONFIG, trained / 'iter_4.pth', '--work-dir', tmp_path,
                        '--dump', tmp_path / 'preds.json'], cwd=REPO_ROOT)
     assert done.returncode != 0 and '--dump must name a .pkl or .pickle file' in done.stderr
+
+
+def test_resume_wins_over_a_load_from_of_the_command_line(trained: Path, tmp_path: Path) -> None:
+    """A fine-tune is started with load_from=<its start> and rerun with --resume: the rerun continues its own work
+    dir (mmengine alone would resume from load_from), and a first run with --resume starts from load_from."""
+    start = trained / 'iter_4.pth'
+    latest = Path((trained / 'last_checkpoint').read_text().strip())
+    work = tmp_path / 'copy'
+    shutil.copytree(trained, work)
+    (work / 'last_checkpoint').write_text(str(work / latest.name))
+    done = run_python(['tools/train.py', TOY_CONFIG, '--work-dir', work, '--resume', '--cfg-options',
+                       f'load_from={start}', f'train_cfg.max_iters={int(latest.stem.split("_")[1]) + 2}'],
+                      cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f'resumed epoch: 0, iter: {latest.stem.split("_")[1]}' in done.stdout + done.stderr
+    fresh = run_python(['tools/train.py', TOY_CONFIG, '--work-dir', tmp_path / 'fresh', '--resume',
+                        '--cfg-options', f'load_from={start}', 'train_cfg.max_iters=2'], cwd=REPO_ROOT)
+    assert fresh.returncode == 0, fresh.stderr[-3000:]
+    assert 'resumed epoch' not in fresh.stdout + fresh.stderr
+    assert f'Load checkpoint from {start}' in next((tmp_path / 'fresh').glob('*/*.log')).read_text()
