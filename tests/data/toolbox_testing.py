@@ -1,14 +1,17 @@
-"""Helpers shared by the toolbox tests: paths, subprocess environment and toy Runner construction.
+"""Helpers shared by the toolbox tests: paths, scripts as modules, subprocess environment and toy Runner
+construction.
 
 ``pytest.ini`` puts ``tests/data`` on ``sys.path`` (``pythonpath``), so tests import this module and
 ``toy_components`` (named in the toy configs' ``custom_imports``) by name.
 """
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+from types import ModuleType
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -19,6 +22,20 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(__file__).resolve().parent
 TOY_CONFIG = DATA_DIR / 'configs' / 'toy_iter.py'
 PYTHON = sys.executable
+
+
+def load_script(relpath: str, name: Optional[str] = None) -> ModuleType:
+    """Import a script of the repository (``tools/analysis/<x>.py``, ``demo/demo.py``), which is not a package.
+
+    Args:
+        relpath: The script's path relative to the repository root.
+        name: Module name; the file's stem by default.
+    """
+    path = REPO_ROOT / relpath
+    spec = importlib.util.spec_from_file_location(name or path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def subprocess_env(*extra_paths: os.PathLike) -> Dict[str, str]:

@@ -1,5 +1,4 @@
 """demo/demo.py on the tiny semi-supervised ASL checkpoint (tests/conftest.py): top-5 and the heatmap video."""
-import importlib.util
 from pathlib import Path
 
 import av
@@ -7,15 +6,14 @@ import decord
 import numpy as np
 import pytest
 
+from toolbox_testing import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 UCF = ROOT / '../shared/data/ucf_applyeyemakeup.avi'
 
 
 def _demo():
-    spec = importlib.util.spec_from_file_location('mmavssl_demo', ROOT / 'demo' / 'demo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('demo/demo.py', 'mmavssl_demo')
 
 
 @pytest.fixture(scope='module')

@@ -1,19 +1,15 @@
 """tools/analysis/analyze_logs.py on hand-written mmengine scalar logs."""
-import importlib.util
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from toolbox_testing import load_script
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('analyze_logs', ROOT / 'tools/analysis/analyze_logs.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/analyze_logs.py')
 
 
 def _write(work_dir: Path, stamp: str, rows) -> None:

@@ -1,22 +1,19 @@
 """tools/analysis/benchmark_dataloader.py: the compared pipelines come from the config and mmaction2, the
 per-transform timer counts nested transforms once, and a run prints every pipeline (no timing assertions)."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 from mmcv.transforms import BaseTransform
 from mmengine.config import Config
 
+from toolbox_testing import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope='module')
 def bench():
-    spec = importlib.util.spec_from_file_location('benchmark_dataloader',
-                                                  ROOT / 'tools/analysis/benchmark_dataloader.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/benchmark_dataloader.py')
 
 
 def test_pipelines_follow_the_config(bench) -> None:

@@ -1,20 +1,19 @@
 """tools/analysis/benchmark_step.py: batch shapes read from the configs, one interleaved timing run (no timing
 assertions), the sweep's config overrides."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from toolbox_testing import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope='module')
 def bench():
-    spec = importlib.util.spec_from_file_location('benchmark_step', ROOT / 'tools/analysis/benchmark_step.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script('tools/analysis/benchmark_step.py')
     init_default_scope('mmavssl')
     return module
 

@@ -1,19 +1,15 @@
 """tools/analysis/paired_table.py: the finished runs of a study, with the paired difference to the baseline."""
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 from mmengine.fileio import dump
 
-ROOT = Path(__file__).resolve().parents[2]
+from toolbox_testing import load_script
 
 
 def _table(*args):
-    spec = importlib.util.spec_from_file_location('paired_table', ROOT / 'tools/analysis/paired_table.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.table(*args)
+    return load_script('tools/analysis/paired_table.py').table(*args)
 
 
 def _run(root: Path, row: str, seed: int, preds, gts, subset: float) -> None:

@@ -1,5 +1,4 @@
 """tools/analysis/pseudo_label_quality.py: a dump and the annotations give the table of each group."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -7,15 +6,11 @@ import numpy as np
 import pytest
 from mmengine.fileio import dump
 
-ROOT = Path(__file__).resolve().parents[2]
+from toolbox_testing import load_script
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('pseudo_label_quality',
-                                                  ROOT / 'tools/analysis/pseudo_label_quality.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/pseudo_label_quality.py')
 
 
 def _data(tmp_path: Path) -> Path:

@@ -1,20 +1,17 @@
 """tools/analysis/visualize_localization.py writes one overlay PNG per video and keeps existing files."""
-import importlib.util
 from pathlib import Path
 
 import cv2
 import pytest
+
+from toolbox_testing import load_script
 
 ROOT = Path(__file__).parents[2]
 UCF = ROOT / '../shared/data/ucf_applyeyemakeup.avi'
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('visualize_localization',
-                                                  ROOT / 'tools/analysis/visualize_localization.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/visualize_localization.py')
 
 
 @pytest.mark.skipif(not UCF.is_file(), reason='shared UCF sample video not present')

@@ -1,5 +1,4 @@
 """tools/analysis/visualize_masks.py (Fig. 3) on a tiny generated clip: the files, the map it used, no overwrite."""
-import importlib.util
 from pathlib import Path
 
 import cv2
@@ -11,15 +10,14 @@ from mmavssl.apis import init_localizer, localize_video, read_frames
 from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
 from mmavssl.evaluation.functional import upsample_map
 
+from toolbox_testing import load_script
+
 ROOT = Path(__file__).parents[2]
 FRAME, PATCH = 64, 16
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('visualize_masks', ROOT / 'tools/analysis/visualize_masks.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/visualize_masks.py')
 
 
 @pytest.fixture(scope='module')
