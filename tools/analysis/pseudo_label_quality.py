@@ -21,6 +21,7 @@ import numpy as np
 from mmengine.fileio import load
 
 from mmavssl.evaluation.functional import GroupQuality, threshold_quality
+from mmavssl.evaluation.functional.paired import scores_and_labels
 from mmavssl.utils.cli import HelpFormatter
 
 
@@ -73,8 +74,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     """Print the table."""
     args = parse_args(argv)
     samples = load(args.dump)
-    scores = np.stack([np.asarray(s['pred_score'], dtype=np.float64) for s in samples])
-    labels = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
+    scores, labels = scores_and_labels(samples)
     groups = (flag_groups([s['filename'] for s in samples], args.annotations, args.key)
               if args.annotations else None)
     print(markdown(threshold_quality(scores, labels, args.taus, groups)))

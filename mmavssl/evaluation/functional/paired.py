@@ -100,6 +100,19 @@ def factor_labels(labels: ArrayLike, factor_sizes: Sequence[int]) -> np.ndarray:
     return np.stack(out[::-1], axis=-1)
 
 
+def scores_and_labels(samples: Sequence[dict]) -> Tuple[np.ndarray, np.ndarray]:
+    """Class scores and true labels of the samples of a ``tools/test.py --dump`` file.
+
+    Args:
+        samples: What mmengine's ``DumpResults`` wrote (``pred_score`` (K,), ``gt_label`` per sample).
+
+    Returns:
+        (N, K) float64 scores and (N,) int ground-truth labels, in the samples' order.
+    """
+    scores = np.stack([np.asarray(s['pred_score'], dtype=np.float64) for s in samples])
+    return scores, np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
+
+
 def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndarray]:
     """Predicted and true labels of a ``tools/test.py --dump`` file, in test-set order.
 
@@ -109,10 +122,8 @@ def read_predictions(path: Union[str, os.PathLike]) -> Tuple[np.ndarray, np.ndar
     Returns:
         (N,) predicted labels (arg-max of ``pred_score``) and (N,) ground-truth labels.
     """
-    samples = load(str(path))
-    pred = np.array([int(np.argmax(np.asarray(s['pred_score']))) for s in samples])
-    gt = np.array([int(np.asarray(s['gt_label']).reshape(-1)[0]) for s in samples])
-    return pred, gt
+    scores, gt = scores_and_labels(load(str(path)))
+    return scores.argmax(axis=1), gt
 
 
 def paired_outcomes(baseline: Union[str, os.PathLike], method: Union[str, os.PathLike]
