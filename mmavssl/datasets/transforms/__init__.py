@@ -1,5 +1,5 @@
 """Audio-visual transforms (registered in ``TRANSFORMS``)."""
-from .audio import AudioFbank, SpecAugment
+from .audio import AudioFbank, AudioNoise, SpecAugment
 from .formatting import PackAVInputs
 from .loading import ArrayVideoReader, AVDecode, AVInit
 from .localization import FNACSpectrogram, LoadSourceBoxes, LocAudioDecode, LocAudioWindow
@@ -7,6 +7,6 @@ from .rand_augment import ClipRandAugment
 from .temporal_warp import TemporalWarp, warp_index
 from .wrappers import MultiBranchAV
 
-__all__ = ['ArrayVideoReader', 'AVInit', 'AVDecode', 'AudioFbank', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
+__all__ = ['ArrayVideoReader', 'AVInit', 'AVDecode', 'AudioFbank', 'AudioNoise', 'SpecAugment', 'ClipRandAugment', 'TemporalWarp', 'warp_index',
            'MultiBranchAV', 'PackAVInputs', 'FNACSpectrogram', 'LocAudioWindow',
            'LocAudioDecode', 'LoadSourceBoxes']

@@ -150,3 +150,52 @@ class SpecAugment(BaseTransform):
         return (f'{self.__class__.__name__}(freq_mask={self.freq_mask}, time_mask={self.time_mask}, '
                 f'mask_value={self.mask_value!r})')
 
+
+
+@TRANSFORMS.register_module()
+class AudioNoise(BaseTransform):
+    """Drown the waveform in white noise, with probability ``prob`` per sample (before ``AudioFbank``).
+
+    The noise is Gaussian, its RMS ``10 ** (-snr / 20)`` times the waveform's own RMS (per clip, over all
+    channels), with ``snr`` drawn uniformly from ``snr_db``. At a low SNR the sound no longer names anything, so
+    a model trained on such views learns to classify from the frames when the sound is uninformative (the
+    role noise augmentation has in audio-visual speech recognition); docs/method.md says where the synthetic
+    recipe uses it. Random draws come from torch's generator, as ``SpecAugment``'s.
+
+    Required keys: ``waveforms`` (float32 (num_clips, C, S)). Modified: ``waveforms``.
+
+    Args:
+        prob: Probability that a sample is noised (all its clips together).
+        snr_db: (low, high) signal-to-noise ratio in dB; low <= high.
+    """
+
+    def __init__(self, prob: float = 0.5, snr_db: tuple = (-20.0, -10.0)) -> None:
+        if not 0.0 <= prob <= 1.0:
+            raise ValueError(f'AudioNoise: prob must be in [0, 1], got {prob}')
+        if len(snr_db) != 2 or snr_db[0] > snr_db[1]:
+            raise ValueError(f'AudioNoise: snr_db must be (low, high) with low <= high, got {snr_db}')
+        self.prob = float(prob)
+        self.snr_db = (float(snr_db[0]), float(snr_db[1]))
+
+    def transform(self, results: dict) -> dict:
+        """Add the noise (see class docstring).
+
+        Args:
+            results: The sample dict after ``AVDecode``.
+
+        Returns:
+            ``results`` with noised ``waveforms`` when drawn.
+        """
+        if not bool(torch.rand(()) < self.prob):
+            return results
+        wave = torch.from_numpy(np.array(results['waveforms'], dtype=np.float32))
+        lo, hi = self.snr_db
+        snr = lo + (hi - lo) * torch.rand(())
+        # A silent clip has no level to be relative to; its noise takes the level of a unit-RMS signal.
+        rms = wave.pow(2).mean(dim=(1, 2), keepdim=True).sqrt().clamp_min(1e-4)
+        noise = torch.randn(wave.shape) * rms * 10 ** (-snr / 20)
+        results['waveforms'] = (wave + noise).numpy()
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(prob={self.prob}, snr_db={self.snr_db})'

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmavssl.datasets.transforms import AudioFbank, SpecAugment
+from mmavssl.datasets.transforms import AudioFbank, AudioNoise, SpecAugment
 
 PAD_VALUE = 4.2677393 / (2 * 4.5689974)  # a raw fbank of 0 after AST normalisation
 
@@ -52,3 +52,29 @@ def test_bad_audio_config_values():
         AudioFbank(target_length=0)
     with pytest.raises(ValueError):
         SpecAugment(mask_value='mean')
+
+
+def test_audio_noise_level_follows_the_snr_and_prob_zero_is_identity():
+    t = np.arange(32000, dtype=np.float32) / 16000
+    wave = np.stack([np.sin(2 * np.pi * 440 * t)[None], 0.1 * np.sin(2 * np.pi * 880 * t)[None]])  # (2, 1, S)
+    assert np.array_equal(AudioNoise(prob=0.0)(dict(waveforms=wave.copy()))['waveforms'], wave)
+    torch.manual_seed(0)
+    out = AudioNoise(prob=1.0, snr_db=(-10.0, -10.0))(dict(waveforms=wave.copy()))['waveforms']
+    assert out.shape == wave.shape and out.dtype == np.float32
+    signal_rms = np.sqrt((wave ** 2).mean(axis=(1, 2)))
+    noise_rms = np.sqrt(((out - wave) ** 2).mean(axis=(1, 2)))
+    # -10 dB: the noise is sqrt(10) times as loud as each clip's own signal
+    assert np.allclose(noise_rms / signal_rms, np.sqrt(10), rtol=0.02)
+
+
+def test_audio_noise_prob_is_the_fraction_of_noised_samples_and_bad_arguments_fail():
+    wave = np.ones((1, 1, 100), np.float32)
+    torch.manual_seed(1)
+    noised = [not np.array_equal(AudioNoise(prob=0.3)(dict(waveforms=wave))['waveforms'], wave)
+              for _ in range(2000)]
+    assert abs(np.mean(noised) - 0.3) < 0.04
+    silent = AudioNoise(prob=1.0, snr_db=(0.0, 0.0))(dict(waveforms=np.zeros((1, 1, 100), np.float32)))
+    assert np.isfinite(silent['waveforms']).all() and np.abs(silent['waveforms']).max() > 0
+    for kwargs in (dict(prob=1.5), dict(snr_db=(0.0, -5.0)), dict(snr_db=(1.0,))):
+        with pytest.raises(ValueError, match='AudioNoise'):
+            AudioNoise(**kwargs)
