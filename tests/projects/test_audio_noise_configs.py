@@ -48,3 +48,25 @@ def test_the_start_with_noise_noises_before_the_fbank() -> None:
     names = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
     assert names[:5] == ['AVInit', 'SampleFrames', 'AVDecode', 'AudioNoise', 'AudioFbank']
     assert cfg.train_dataloader.dataset.ann_file.endswith('train_labeled_1shot.txt')
+
+
+def test_the_oracle_variant_keeps_the_noised_loader_and_filters_by_the_annotation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO_ROOT / 'projects' / 'pseudo_label_oracle'))
+    cfg = Config.fromfile(CONFIGS / 'asl_1shot_audio_noise_oracle.py')
+    noised = Config.fromfile(CONFIGS / 'asl_1shot_audio_noise.py')
+    assert cfg.train_dataloader == noised.train_dataloader
+    assert cfg.model.threshold.type == 'AnnotationFilterThreshold'
+    assert cfg.model.threshold.annotations == cfg.data_root + 'annotations.json'
+
+
+def test_the_weak_view_variant_drowns_the_sound_of_an_otherwise_weak_student_view(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO_ROOT / 'projects' / 'pseudo_label_oracle'))
+    cfg = Config.fromfile(CONFIGS / 'asl_1shot_audio_noise_oracle_weak_view.py')
+    wrap_u = cfg.train_dataloader.dataset.datasets[1].pipeline[1]
+    student = [t['type'] for t in wrap_u.unsup_strong]
+    teacher = [t['type'] for t in wrap_u.unsup_weak]
+    assert student[0] == 'AudioNoise' and student[1:] == teacher[:-2] + ['LocAudioWindow', 'FNACSpectrogram'] + \
+        teacher[-2:]
+    assert cfg.model.threshold.type == 'AnnotationFilterThreshold'
