@@ -1,5 +1,5 @@
 """Audio features in the AST / AudioMAE convention and SpecAugment."""
-from typing import Union
+from typing import Tuple, Union
 
 import numpy as np
 import torch
@@ -151,7 +151,6 @@ class SpecAugment(BaseTransform):
                 f'mask_value={self.mask_value!r})')
 
 
-
 @TRANSFORMS.register_module()
 class AudioNoise(BaseTransform):
     """Drown the waveform in white noise, with probability ``prob`` per sample (before ``AudioFbank``).
@@ -159,8 +158,8 @@ class AudioNoise(BaseTransform):
     The noise is Gaussian, its RMS ``10 ** (-snr / 20)`` times the waveform's own RMS (per clip, over all
     channels), with ``snr`` drawn uniformly from ``snr_db``. At a low SNR the sound no longer names anything, so
     a model trained on such views learns to classify from the frames when the sound is uninformative (the
-    role noise augmentation has in audio-visual speech recognition); docs/method.md says where the synthetic
-    recipe uses it. Random draws come from torch's generator, as ``SpecAugment``'s.
+    role noise augmentation has in audio-visual speech recognition). No shipped recipe uses it; the configs of
+    ``projects/audio_noise`` do. Random draws come from torch's generator, as ``SpecAugment``'s.
 
     Required keys: ``waveforms`` (float32 (num_clips, C, S)). Modified: ``waveforms``.
 
@@ -169,7 +168,7 @@ class AudioNoise(BaseTransform):
         snr_db: (low, high) signal-to-noise ratio in dB; low <= high.
     """
 
-    def __init__(self, prob: float = 0.5, snr_db: tuple = (-20.0, -10.0)) -> None:
+    def __init__(self, prob: float = 0.5, snr_db: Tuple[float, float] = (-20.0, -10.0)) -> None:
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'AudioNoise: prob must be in [0, 1], got {prob}')
         if len(snr_db) != 2 or snr_db[0] > snr_db[1]:
