@@ -27,6 +27,10 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
     # Every this many iterations, log each weighted term's gradient norm over the student's parameters
     # (gnorm_sup, gnorm_unsup, gnorm_mix, gnorm_con); 0 = never. Costs one extra backward pass per term.
     grad_norm_interval=0,
+    # Whose probability of the pseudo-labelled class the threshold reads: 'fusion' (the paper: the fused
+    # teacher's own confidence) or the teacher's unimodal 'audio' / 'video' head (needs the auxiliary heads
+    # and a threshold with reads_max_only). The pseudo label is the fused arg-max either way.
+    mask_confidence='fusion',
 )
 
 DEFAULT_MIX_LOSS = dict(type='MixConsistencyLoss')
@@ -218,7 +222,8 @@ class SemiSupervisedAVRecognizer(BaseModel):
             partner_imgs=None)``, ``classify(feats, audio_valid=None)`` and
             ``per_sample_cls_loss(feats, audio_valid, targets, aux=True)``.
         mixer: Config of a :class:`BaseMixer` (``TubeTokenMixup``, ``ASLGuidedMixup``).
-        threshold: Config of ``FixedThreshold``, ``FlexMatchThreshold`` or ``FreeMatchThreshold``.
+        threshold: Config of ``FixedThreshold``, ``FlexMatchThreshold``, ``FreeMatchThreshold`` or
+            ``ClassBalancedThreshold``.
         localizer: Config of the frozen localizer (``localize(imgs, loc_audios, frames_per_map=1)``); required
             by mixers that need maps.
         mix_loss: Config of L_mix, called ``mix_loss(mix_logits (B, K), probs_a (B, K), mask_a (B,),
@@ -275,6 +280,7 @@ class SemiSupervisedAVRecognizer(BaseModel):
         if not isinstance(self.mixer, BaseMixer):
             raise TypeError(f'mixer must be a BaseMixer (mmavssl.models.mixers), got {type(self.mixer).__name__}.')
         self.threshold = _build(threshold)
+        self._check_mask_confidence()
         self.localizer = _build(localizer)
         if self.localizer is not None:
             _freeze(self.localizer)
@@ -286,6 +292,19 @@ class SemiSupervisedAVRecognizer(BaseModel):
         if not self.with_audio and self.semi_train_cfg['gamma3'] > 0:
             print_log(f"the recognizer has no audio_backbone: no L_c (gamma3={self.semi_train_cfg['gamma3']} "
                       'unused) and no audio mix.', logger='current', level=logging.INFO)
+
+    def _check_mask_confidence(self) -> None:
+        head = self.semi_train_cfg['mask_confidence']
+        if head == 'fusion':
+            return
+        if head not in ('audio', 'video'):
+            raise ValueError(f"semi_train_cfg.mask_confidence must be 'fusion', 'audio' or 'video', got {head!r}")
+        if not getattr(self.student, 'with_aux', False):
+            raise ValueError(f"semi_train_cfg.mask_confidence={head!r} reads the teacher's auxiliary {head} head: "
+                             'set recognizer.aux_loss_weight > 0, or use mask_confidence=\'fusion\'')
+        if not getattr(self.threshold, 'reads_max_only', True):
+            raise ValueError(f"semi_train_cfg.mask_confidence={head!r} needs a threshold that reads each row's "
+                             f'maximum only; {type(self.threshold).__name__} reads whole rows')
 
     @property
     def with_audio(self) -> bool:
@@ -401,8 +420,18 @@ class SemiSupervisedAVRecognizer(BaseModel):
         with torch.no_grad():
             feats = self.teacher.extract_feat(batch.imgs_w, batch.audios_w)
             probs = self.teacher.classify(feats, batch.valid_u).softmax(dim=1)
-        mask = self.threshold(probs, self._sample_idx(batch.samples_u, batch.imgs_w.device))
-        return PseudoLabels(probs=probs, mask=mask, labels=probs.argmax(dim=1))
+            labels = probs.argmax(dim=1)
+            scored = probs
+            head = self.semi_train_cfg['mask_confidence']
+            if head != 'fusion':
+                # a row holding only the chosen head's probability of the fused pseudo label: a threshold that
+                # reads the row maximum then ranks the clips by that head's confidence (clamped above 0, so the
+                # maximum stays at the pseudo label when that probability underflows)
+                conf = getattr(self.teacher, f'aux_{head}_head')(feats[head]).softmax(dim=1)
+                scored = torch.zeros_like(probs).scatter_(1, labels[:, None],
+                                                          conf.gather(1, labels[:, None]).clamp_min(1e-30))
+        mask = self.threshold(scored, self._sample_idx(batch.samples_u, batch.imgs_w.device))
+        return PseudoLabels(probs=probs, mask=mask, labels=labels)
 
     def loss_sup(self, feats_l: Dict[str, Optional[Tensor]], batch: SemiBatch) -> Dict[str, Tensor]:
         """``L_s`` (Eq. 1): the recognizer's own per-sample loss, so its auxiliary terms (if any) train too.

@@ -1,7 +1,8 @@
 """Common interface of the pseudo-label confidence thresholds."""
 from abc import ABCMeta, abstractmethod
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
+import torch
 from torch import Tensor, nn
 
 
@@ -29,3 +30,64 @@ class BaseThreshold(nn.Module, metaclass=ABCMeta):
     @abstractmethod
     def class_thresholds(self) -> Tensor:
         """Current per-class thresholds, (K,), or (1,) for a class-independent threshold (for logging)."""
+
+
+class PerClipState:
+    """Mixin of thresholds that keep one entry per unlabeled clip in registered buffers.
+
+    Subclasses set ``num_unlabeled`` (or None) and list their per-clip buffers in ``PER_CLIP_BUFFERS``
+    (``name -> (fill value, dtype)``); the first one decides the size of a loaded state.
+    """
+
+    PER_CLIP_BUFFERS: Dict[str, Tuple[float, torch.dtype]] = {}
+    num_unlabeled: Optional[int]
+
+    def register_per_clip_buffers(self) -> None:
+        """Register every per-clip buffer at size ``num_unlabeled`` (0 while unsized), filled."""
+        for name, (fill, dtype) in self.PER_CLIP_BUFFERS.items():
+            self.register_buffer(name, torch.full((self.num_unlabeled or 0, ), fill, dtype=dtype))
+
+    def set_num_unlabeled(self, num_unlabeled: int) -> None:
+        """Size the per-clip state for an unlabeled dataset of ``num_unlabeled`` clips (before training).
+
+        Args:
+            num_unlabeled: Size N of the unlabeled dataset.
+
+        Raises:
+            ValueError: If the threshold was already sized for another N (the config's ``num_unlabeled``
+                disagrees with the data).
+        """
+        name = type(self).__name__
+        if self.num_unlabeled is not None and self.num_unlabeled != num_unlabeled:
+            raise ValueError(f'{name} was built for num_unlabeled={self.num_unlabeled} but the unlabeled dataset '
+                             f'has {num_unlabeled} clips; set num_unlabeled=None to size it from the data')
+        if self.num_unlabeled is None:
+            self.num_unlabeled = int(num_unlabeled)
+            for buf, (fill, dtype) in self.PER_CLIP_BUFFERS.items():
+                setattr(self, buf, torch.full((self.num_unlabeled, ), fill, dtype=dtype,
+                                              device=getattr(self, buf).device))
+
+    def check_sized(self) -> None:
+        """Raise a RuntimeError naming the fix when the per-clip state was never sized."""
+        if self.num_unlabeled is None:
+            raise RuntimeError(f'{type(self).__name__}(num_unlabeled=None) has not been sized: train it through '
+                               'SemiIterBasedTrainLoop (it reads the unlabeled count from the sampler) or set '
+                               'num_unlabeled')
+
+    def check_indices(self, idx: Optional[Tensor]) -> None:
+        """Raise a ValueError when ``idx`` (B,) is missing or outside [0, num_unlabeled)."""
+        name = type(self).__name__
+        if idx is None:
+            raise ValueError(f'{name} needs the unlabeled dataset index of every sample: the unlabeled data '
+                             "samples must carry metainfo 'sample_idx'.")
+        if idx.numel() and (idx.min() < 0 or idx.max() >= self.num_unlabeled):
+            raise ValueError(f'sample_idx out of range [0, {self.num_unlabeled}): got {idx.tolist()}; set '
+                             'num_unlabeled to the size of the unlabeled dataset.')
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
+        # An unsized threshold (num_unlabeled=None) takes the size of the state it loads, so a trained
+        # checkpoint loads for testing or a demo, where no training loop reads the size from the sampler.
+        saved = state_dict.get(prefix + next(iter(self.PER_CLIP_BUFFERS)))
+        if self.num_unlabeled is None and torch.is_tensor(saved) and saved.dim() == 1 and saved.numel() > 0:
+            self.set_num_unlabeled(saved.numel())
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

@@ -5,12 +5,12 @@ import torch
 from torch import Tensor
 
 from mmavssl.registry import MODELS
-from .base import BaseThreshold
+from .base import BaseThreshold, PerClipState
 from .dist_utils import all_gather_rows
 
 
 @MODELS.register_module()
-class FlexMatchThreshold(BaseThreshold):
+class FlexMatchThreshold(PerClipState, BaseThreshold):
     """Class-wise thresholds ``tau_c = p_cutoff * M(beta_c)`` with the convex mapping ``M(x) = x / (2 - x)``.
 
     ``selected_label[i]`` holds the last class that unlabeled sample ``i`` (dataset index) was predicted with
@@ -32,6 +32,8 @@ class FlexMatchThreshold(BaseThreshold):
         thresh_warmup: Count unused samples in the normaliser (FlexMatch's threshold warm-up).
     """
 
+    PER_CLIP_BUFFERS = {'selected_label': (-1, torch.long)}
+
     def __init__(self, num_classes: int, num_unlabeled: Optional[int] = None, p_cutoff: float = 0.95,
                  thresh_warmup: bool = True) -> None:
         super().__init__()
@@ -44,35 +46,8 @@ class FlexMatchThreshold(BaseThreshold):
         self.num_unlabeled = num_unlabeled
         self.p_cutoff = p_cutoff
         self.thresh_warmup = thresh_warmup
-        self.register_buffer('selected_label', torch.full((num_unlabeled or 0, ), -1, dtype=torch.long))
+        self.register_per_clip_buffers()
         self.register_buffer('classwise_acc', torch.zeros(num_classes))
-
-    def set_num_unlabeled(self, num_unlabeled: int) -> None:
-        """Size the per-sample state for an unlabeled dataset of ``num_unlabeled`` clips (before training).
-
-        Args:
-            num_unlabeled: Size N of the unlabeled dataset.
-
-        Raises:
-            ValueError: If the threshold was already sized for another N (the config's ``num_unlabeled``
-                disagrees with the data).
-        """
-        if self.num_unlabeled is not None and self.num_unlabeled != num_unlabeled:
-            raise ValueError(f'FlexMatchThreshold was built for num_unlabeled={self.num_unlabeled} but the '
-                             f'unlabeled dataset has {num_unlabeled} clips; set num_unlabeled=None to size it '
-                             'from the data')
-        if self.num_unlabeled is None:
-            self.num_unlabeled = int(num_unlabeled)
-            self.selected_label = torch.full((self.num_unlabeled, ), -1, dtype=torch.long,
-                                             device=self.selected_label.device)
-
-    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
-        # An unsized threshold (num_unlabeled=None) takes the size of the state it loads, so a trained
-        # checkpoint loads for testing or a demo, where no training loop reads the size from the sampler.
-        saved = state_dict.get(prefix + 'selected_label')
-        if self.num_unlabeled is None and torch.is_tensor(saved) and saved.dim() == 1 and saved.numel() > 0:
-            self.set_num_unlabeled(saved.numel())
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def class_thresholds(self) -> Tensor:
         """(K,) thresholds ``p_cutoff * beta / (2 - beta)``."""
@@ -88,10 +63,7 @@ class FlexMatchThreshold(BaseThreshold):
         Returns:
             (B,) float 0/1 mask.
         """
-        if self.num_unlabeled is None:
-            raise RuntimeError('FlexMatchThreshold(num_unlabeled=None) has not been sized: train it through '
-                               'SemiIterBasedTrainLoop (it reads the unlabeled count from the sampler) or set '
-                               'num_unlabeled')
+        self.check_sized()
         conf, pred = probs.detach().max(dim=1)
         mask = (conf >= self.class_thresholds().to(conf.device)[pred]).float()
         if self.training:
@@ -110,12 +82,7 @@ class FlexMatchThreshold(BaseThreshold):
         Raises:
             ValueError: If ``idx`` is missing or out of range.
         """
-        if idx is None:
-            raise ValueError('FlexMatchThreshold needs the unlabeled dataset index of every sample: the '
-                             "unlabeled data samples must carry metainfo 'sample_idx'.")
-        if idx.numel() and (idx.min() < 0 or idx.max() >= self.num_unlabeled):
-            raise ValueError(f'sample_idx out of range [0, {self.num_unlabeled}): got {idx.tolist()}; set '
-                             'num_unlabeled to the size of the unlabeled dataset.')
+        self.check_indices(idx)
         rows = torch.stack([idx.long().to(pred.device), pred.long(), select.long()], dim=1)
         rows = all_gather_rows(rows.to(self.selected_label.device))
         chosen = rows[rows[:, 2].bool()]

@@ -24,6 +24,8 @@ class FreeMatchThreshold(BaseThreshold):
         clip_thresh: Clip ``time_p`` to at most 0.95.
     """
 
+    reads_max_only = False  # the class distribution p_model averages whole probability rows
+
     def __init__(self, num_classes: int, ema_p: float = 0.999, use_quantile: bool = False,
                  clip_thresh: bool = False) -> None:
         super().__init__()

@@ -191,3 +191,51 @@ def test_term_grad_norms_equal_each_terms_own_gradient():
         ref = torch.sqrt(sum((p.grad**2).sum() for p in model.student.parameters() if p.grad is not None))
         assert torch.isclose(losses['gnorm_' + term], ref, rtol=1e-5), term
         assert not losses['gnorm_' + term].requires_grad
+
+
+class _AuxRecognizer(TinyRecognizer):
+    """TinyRecognizer with the auxiliary unimodal heads of AVRecognizer (aux_loss_weight > 0)."""
+
+    with_aux = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.aux_video_head = torch.nn.Linear(8, 3)
+        self.aux_audio_head = torch.nn.Linear(8, 3)
+
+
+class _Recorder(FixedThreshold):
+    def forward(self, probs, idx=None):
+        self.seen = probs.clone()
+        return super().forward(probs, idx)
+
+
+@pytest.mark.parametrize('head', ['audio', 'video'])
+def test_mask_confidence_hands_the_threshold_that_heads_probability_of_the_fused_label(head):
+    torch.manual_seed(0)
+    thr = _Recorder(0.0)
+    model = SemiSupervisedAVRecognizer(recognizer=_AuxRecognizer(), mixer=ASL, threshold=thr,
+                                       localizer=TinyLocalizer(), semi_train_cfg=dict(mask_confidence=head))
+    inputs, samples = make_batch()
+    batch = model.split_batch(inputs, samples)
+    pseudo = model.pseudo_label(batch)
+    teacher = model.teacher
+    feats = teacher.extract_feat(batch.imgs_w, batch.audios_w)
+    fused = teacher.classify(feats, batch.valid_u).softmax(1)
+    assert torch.equal(pseudo.labels, fused.argmax(1)) and torch.allclose(pseudo.probs, fused)
+    own = getattr(teacher, f'aux_{head}_head')(feats[head]).softmax(1)
+    expected = torch.zeros_like(fused).scatter_(1, pseudo.labels[:, None], own.gather(1, pseudo.labels[:, None]))
+    assert torch.allclose(thr.seen, expected)
+    assert torch.equal(thr.seen.argmax(1), pseudo.labels)
+
+
+def test_mask_confidence_errors():
+    with pytest.raises(ValueError, match='mask_confidence must be'):
+        SemiSupervisedAVRecognizer(_AuxRecognizer(), ASL, FLEX, localizer=TinyLocalizer(),
+                                   semi_train_cfg=dict(mask_confidence='both'))
+    with pytest.raises(ValueError, match='aux_loss_weight'):
+        SemiSupervisedAVRecognizer(TinyRecognizer(), ASL, FLEX, localizer=TinyLocalizer(),
+                                   semi_train_cfg=dict(mask_confidence='audio'))
+    with pytest.raises(ValueError, match='reads whole rows'):
+        SemiSupervisedAVRecognizer(_AuxRecognizer(), ASL, dict(type='FreeMatchThreshold', num_classes=3),
+                                   localizer=TinyLocalizer(), semi_train_cfg=dict(mask_confidence='audio'))

@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mmavssl.models.thresholds import FlexMatchThreshold, FreeMatchThreshold
+from mmavssl.models.thresholds import ClassBalancedThreshold, FlexMatchThreshold, FreeMatchThreshold
 
 
 def _batches():
@@ -31,7 +31,8 @@ def _run(thresholds, rank, world):
 
 
 def _make():
-    return [FlexMatchThreshold(5, 20, p_cutoff=0.8).train(), FreeMatchThreshold(5, ema_p=0.9).train()]
+    return [FlexMatchThreshold(5, 20, p_cutoff=0.8).train(), FreeMatchThreshold(5, ema_p=0.9).train(),
+            ClassBalancedThreshold(5, 20, keep_ratio=0.5).train()]
 
 
 def _worker(rank, world, port, out_dir):
