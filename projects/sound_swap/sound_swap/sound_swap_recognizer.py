@@ -1,0 +1,74 @@
+"""SoundSwapAVRecognizer: the method's step plus L_swap, frames of kept clips fused with sounds of rejected ones."""
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmavssl.models.recognizers import SemiSupervisedAVRecognizer
+from mmavssl.models.recognizers.semi_av import PseudoLabels, SemiBatch
+from mmavssl.registry import MODELS
+
+
+@MODELS.register_module()
+class SoundSwapAVRecognizer(SemiSupervisedAVRecognizer):
+    """Mean teacher of Kang & Kim 2025 with one more term, ``gamma_swap * L_swap``.
+
+    A one-shot fusion head has only seen sounds that name the class, so on a clip whose sound names nothing
+    it follows the sound anyway. When the threshold ranks clips by the teacher's audio head
+    (``mask_confidence='audio'`` with a class-balanced quota), the clips it rejects are mostly such clips.
+    ``L_swap`` pairs every kept unlabeled clip i with a rejected clip j of the same batch (drawn uniformly)
+    and asks the fusion head to name i's pseudo label from i's video embedding and j's audio embedding
+    (student, strong views; the backbones are not run again):
+    ``L_swap = (1 / B_u) * sum_{i kept} CE(FUSION(z_vid_i, z_aud_j), y_i)``, over clips with valid audio.
+    A batch without both a kept and a rejected clip contributes 0.
+
+    Args:
+        gamma_swap: Weight of ``L_swap`` (0 = the parent's step).
+        **kwargs: Arguments of :class:`SemiSupervisedAVRecognizer`.
+    """
+
+    def __init__(self, gamma_swap: float = 1.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if gamma_swap < 0:
+            raise ValueError(f'gamma_swap must be >= 0, got {gamma_swap}')
+        if not self.with_audio:
+            raise ValueError('SoundSwapAVRecognizer swaps audio embeddings and needs a student with audio')
+        self.gamma_swap = float(gamma_swap)
+
+    def loss_unsup(self, feats_u: Dict[str, Optional[Tensor]], batch: SemiBatch,
+                   pseudo: PseudoLabels) -> Dict[str, Tensor]:
+        """``L_u`` of the parent and ``loss_swap``.
+
+        Args:
+            feats_u: The student's embeddings of the B_u strong views (``video`` (B_u, Dv), ``audio`` (B_u, Da)).
+            batch: The split batch.
+            pseudo: The teacher's pseudo labels.
+
+        Returns:
+            ``{'loss_unsup': scalar, 'loss_swap': scalar}``.
+        """
+        losses = super().loss_unsup(feats_u, batch, pseudo)
+        losses['loss_swap'] = self.gamma_swap * self.swap_loss(feats_u, batch, pseudo)
+        return losses
+
+    def swap_loss(self, feats_u: Dict[str, Optional[Tensor]], batch: SemiBatch, pseudo: PseudoLabels) -> Tensor:
+        """Unweighted ``L_swap`` (see the class docstring).
+
+        Args:
+            feats_u: The student's embeddings of the B_u strong views.
+            batch: The split batch (``valid_u`` (B_u,) bool: clips with audio).
+            pseudo: The teacher's pseudo labels (``mask`` (B_u,), ``labels`` (B_u,)).
+
+        Returns:
+            Scalar, attached to the student's graph (0 with a graph when no pair exists).
+        """
+        z_vid, z_aud = feats_u['video'], feats_u['audio']
+        valid = batch.valid_u.to(z_vid.device)
+        kept = torch.nonzero((pseudo.mask > 0) & valid).flatten()
+        rejected = torch.nonzero((pseudo.mask == 0) & valid).flatten()
+        if kept.numel() == 0 or rejected.numel() == 0:
+            return z_vid.sum() * 0.0
+        partner = rejected[torch.randint(rejected.numel(), (kept.numel(), ), device=z_vid.device)]
+        logits = self.student.classify({'video': z_vid[kept], 'audio': z_aud[partner]})
+        return F.cross_entropy(logits, pseudo.labels[kept], reduction='sum') / z_vid.shape[0]

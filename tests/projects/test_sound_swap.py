@@ -1,0 +1,81 @@
+"""projects/sound_swap: L_swap fuses kept clips' frames with rejected clips' sounds and names the kept label."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+
+from mmavssl.models.thresholds import FixedThreshold
+from toolbox_testing import REPO_ROOT
+
+PLUGIN_ROOT = REPO_ROOT / 'projects' / 'sound_swap'
+
+
+@pytest.fixture
+def parts(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.syspath_prepend(str(PLUGIN_ROOT))
+    monkeypatch.syspath_prepend(str(REPO_ROOT / 'tests' / 'models' / 'recognizers'))
+    import semi_av_standins
+    from sound_swap import SoundSwapAVRecognizer
+    return SoundSwapAVRecognizer, semi_av_standins
+
+
+class _Mask(FixedThreshold):
+    """A fixed mask, whatever the probabilities."""
+
+    def __init__(self, mask):
+        super().__init__(0.0)
+        self.mask = torch.tensor(mask)
+
+    def forward(self, probs, idx=None):
+        return self.mask.float()
+
+
+def _model(parts, mask, gamma_swap=2.0):
+    cls, standins = parts
+    torch.manual_seed(0)
+    model = cls(gamma_swap=gamma_swap, recognizer=standins.TinyRecognizer(), mixer=dict(type='ASLGuidedMixup'),
+                threshold=_Mask(mask), localizer=standins.TinyLocalizer())
+    model.train()
+    model.student.eval()  # no dropout, so the term can be recomputed
+    return model, standins
+
+
+def test_swap_term_equals_its_equation(parts):
+    # make_batch's unlabeled clip 1 has no audio: it is neither kept nor a partner
+    model, standins = _model(parts, [1, 1, 0, 0])
+    inputs, samples = standins.make_batch()
+    batch = model.split_batch(inputs, samples)
+    pseudo = model.pseudo_label(batch)
+    feats = model.student.extract_feat(batch.imgs_s, batch.audios_s)
+    torch.manual_seed(5)
+    value = model.swap_loss(feats, batch, pseudo)
+    torch.manual_seed(5)
+    partner = torch.tensor([2, 3])[torch.randint(2, (1, ))]
+    logits = model.student.classify({'video': feats['video'][[0]], 'audio': feats['audio'][partner]})
+    assert torch.isclose(value, F.cross_entropy(logits, pseudo.labels[[0]], reduction='sum') / 4, atol=1e-6)
+    losses = model.loss(inputs, samples)
+    assert 'loss_swap' in losses and losses['loss_swap'].requires_grad
+
+
+@pytest.mark.parametrize('mask', [[1, 1, 1, 1], [0, 0, 0, 0]])
+def test_no_pair_no_term(parts, mask):
+    model, standins = _model(parts, mask)
+    inputs, samples = standins.make_batch()
+    batch = model.split_batch(inputs, samples)
+    feats = model.student.extract_feat(batch.imgs_s, batch.audios_s)
+    value = model.swap_loss(feats, batch, model.pseudo_label(batch))
+    assert value.item() == 0.0 and value.requires_grad
+
+
+def test_bad_weight(parts):
+    with pytest.raises(ValueError, match='gamma_swap'):
+        _model(parts, [1, 0, 0, 0], gamma_swap=-1.0)
+
+
+def test_config_adds_the_term_to_the_class_balanced_variant():
+    cfg = Config.fromfile(str(PLUGIN_ROOT / 'configs' / 'asl_class_balanced_1shot_sound_swap.py'),
+                          import_custom_modules=False)
+    assert cfg.custom_imports.imports == ['sound_swap']
+    assert cfg.model.type == 'SoundSwapAVRecognizer' and cfg.model.gamma_swap == 1.0
+    assert cfg.model.threshold.type == 'ClassBalancedThreshold'
+    assert cfg.model.semi_train_cfg.mask_confidence == 'audio'
