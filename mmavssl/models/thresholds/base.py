@@ -35,8 +35,9 @@ class BaseThreshold(nn.Module, metaclass=ABCMeta):
 class PerClipState:
     """Mixin of thresholds that keep one entry per unlabeled clip in registered buffers.
 
-    Subclasses set ``num_unlabeled`` (or None) and list their per-clip buffers in ``PER_CLIP_BUFFERS``
-    (``name -> (fill value, dtype)``); the first one decides the size of a loaded state.
+    Subclasses set ``num_unlabeled`` (or None), list their per-clip buffers in ``PER_CLIP_BUFFERS``
+    (``name -> (fill value, dtype)``; the first one decides the size of a loaded state) and implement
+    ``class_thresholds`` and :meth:`record`; the mask compares each row's maximum with its class's threshold.
     """
 
     PER_CLIP_BUFFERS: Dict[str, Tuple[float, torch.dtype]] = {}
@@ -83,6 +84,27 @@ class PerClipState:
         if idx.numel() and (idx.min() < 0 or idx.max() >= self.num_unlabeled):
             raise ValueError(f'sample_idx out of range [0, {self.num_unlabeled}): got {idx.tolist()}; set '
                              'num_unlabeled to the size of the unlabeled dataset.')
+
+    def forward(self, probs: Tensor, idx: Optional[Tensor] = None) -> Tensor:
+        """Mask with the current per-class thresholds, then (training mode) :meth:`record` this batch.
+
+        Args:
+            probs: (B, K) probabilities.
+            idx: (B,) unlabeled-dataset indices (``sample_idx`` of the unlabeled samples).
+
+        Returns:
+            (B,) float 0/1 mask.
+        """
+        self.check_sized()
+        conf, pred = probs.detach().float().max(dim=1)
+        mask = (conf >= self.class_thresholds().to(conf.device)[pred]).float()
+        if self.training:
+            self.record(idx, pred, conf)
+        return mask
+
+    def record(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
+        """Write a batch's (B,) indices, predicted classes and confidences into the per-clip state."""
+        raise NotImplementedError
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
         # An unsized threshold (num_unlabeled=None) takes the size of the state it loads, so a trained

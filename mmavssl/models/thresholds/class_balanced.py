@@ -66,22 +66,9 @@ class ClassBalancedThreshold(PerClipState, BaseThreshold):
                 thr[c] = torch.maximum(conf.topk(quota).values[-1], thr[c])
         return thr
 
-    def forward(self, probs: Tensor, idx: Optional[Tensor] = None) -> Tensor:
-        """Mask with the current thresholds, then (training mode) record this batch.
-
-        Args:
-            probs: (B, K) probabilities.
-            idx: (B,) unlabeled-dataset indices (``sample_idx`` of the unlabeled samples).
-
-        Returns:
-            (B,) float 0/1 mask.
-        """
-        self.check_sized()
-        conf, pred = probs.detach().float().max(dim=1)
-        mask = (conf >= self.class_thresholds().to(conf.device)[pred]).float()
-        if self.training:
-            self.update(idx, pred, conf)
-        return mask
+    def record(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
+        """Record the batch: :meth:`update`."""
+        self.update(idx, pred, conf)
 
     @torch.no_grad()
     def update(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:

@@ -53,22 +53,9 @@ class FlexMatchThreshold(PerClipState, BaseThreshold):
         """(K,) thresholds ``p_cutoff * beta / (2 - beta)``."""
         return self.p_cutoff * self.classwise_acc / (2.0 - self.classwise_acc)
 
-    def forward(self, probs: Tensor, idx: Optional[Tensor] = None) -> Tensor:
-        """Mask with the current thresholds, then (training mode) update the state with this batch.
-
-        Args:
-            probs: (B, K) probabilities.
-            idx: (B,) unlabeled-dataset indices (``sample_idx`` of the unlabeled samples).
-
-        Returns:
-            (B,) float 0/1 mask.
-        """
-        self.check_sized()
-        conf, pred = probs.detach().max(dim=1)
-        mask = (conf >= self.class_thresholds().to(conf.device)[pred]).float()
-        if self.training:
-            self.update(idx, pred, conf >= self.p_cutoff)
-        return mask
+    def record(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
+        """Record the batch: :meth:`update` with the clips whose confidence reaches ``p_cutoff``."""
+        self.update(idx, pred, conf >= self.p_cutoff)
 
     @torch.no_grad()
     def update(self, idx: Optional[Tensor], pred: Tensor, select: Tensor) -> None:
