@@ -197,7 +197,8 @@ class MainJobConfig:
         pretrained_keys: Config keys of the supervised config that receive the pretraining checkpoint.
         localizer_config: Config that trains the sound-source localizer.
         supervised_config: Labeled-only baseline (same labeled clips as the semi-supervised run).
-        semi_config: The ASL-guided semi-supervised method.
+        semi_config: The ASL-guided semi-supervised method; by default with the class-balanced selection of
+            pseudo labels ranked by the teacher's audio head, chosen on validation (docs/results.md).
         localizer_ckpt_key: Config key of the semi-supervised model that receives the localizer checkpoint.
         init_semi_from_supervised: Start the semi-supervised run from the supervised-only checkpoint (a
             supervised warm-up, like SVFormer's ``WARM_EPOCH``): the student and the EMA teacher both begin
@@ -224,7 +225,7 @@ class MainJobConfig:
     pretrained_keys: List[str] = field(default_factory=lambda: ['model.audio_backbone.init_cfg.checkpoint'])
     localizer_config: str = 'configs/localizer/fnac_r18_synthetic.py'
     supervised_config: str = 'configs/synthetic/supervised_av_1shot.py'
-    semi_config: str = 'configs/synthetic/asl_1shot.py'
+    semi_config: str = 'configs/synthetic/asl_class_balanced_1shot.py'
     localizer_ckpt_key: str = 'model.localizer.checkpoint'
     init_semi_from_supervised: bool = True
     localizer_options: List[str] = field(default_factory=lambda: [
