@@ -35,18 +35,33 @@ class BaseThreshold(nn.Module, metaclass=ABCMeta):
 class PerClipState:
     """Mixin of thresholds that keep one entry per unlabeled clip in registered buffers.
 
-    Subclasses set ``num_unlabeled`` (or None), list their per-clip buffers in ``PER_CLIP_BUFFERS``
+    Subclasses call :meth:`init_per_clip_state`, list their per-clip buffers in ``PER_CLIP_BUFFERS``
     (``name -> (fill value, dtype)``; the first one decides the size of a loaded state) and implement
     ``class_thresholds`` and :meth:`record`; the mask compares each row's maximum with its class's threshold.
     """
 
     PER_CLIP_BUFFERS: Dict[str, Tuple[float, torch.dtype]] = {}
+    num_classes: int
     num_unlabeled: Optional[int]
 
-    def register_per_clip_buffers(self) -> None:
-        """Register every per-clip buffer at size ``num_unlabeled`` (0 while unsized), filled."""
+    def init_per_clip_state(self, num_classes: int, num_unlabeled: Optional[int]) -> None:
+        """Check and set ``num_classes`` / ``num_unlabeled``, then register every per-clip buffer, filled.
+
+        Args:
+            num_classes: Number of classes K (>= 1).
+            num_unlabeled: Size N of the unlabeled dataset (>= 1), or None to size it later; the buffers then
+                have size 0.
+
+        Raises:
+            ValueError: If either is below 1.
+        """
+        if num_classes < 1 or (num_unlabeled is not None and num_unlabeled < 1):
+            raise ValueError(f'{type(self).__name__} needs num_classes >= 1 and num_unlabeled >= 1, got '
+                             f'{num_classes}, {num_unlabeled}.')
+        self.num_classes = num_classes
+        self.num_unlabeled = num_unlabeled
         for name, (fill, dtype) in self.PER_CLIP_BUFFERS.items():
-            self.register_buffer(name, torch.full((self.num_unlabeled or 0, ), fill, dtype=dtype))
+            self.register_buffer(name, torch.full((num_unlabeled or 0, ), fill, dtype=dtype))
 
     def set_num_unlabeled(self, num_unlabeled: int) -> None:
         """Size the per-clip state for an unlabeled dataset of ``num_unlabeled`` clips (before training).

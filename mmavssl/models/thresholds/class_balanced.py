@@ -42,18 +42,13 @@ class ClassBalancedThreshold(PerClipState, BaseThreshold):
     def __init__(self, num_classes: int, num_unlabeled: Optional[int] = None, keep_ratio: float = 1.0,
                  p_cutoff: float = 0.0) -> None:
         super().__init__()
-        if num_classes < 1 or (num_unlabeled is not None and num_unlabeled < 1):
-            raise ValueError(f'ClassBalancedThreshold needs num_classes >= 1 and num_unlabeled >= 1, got '
-                             f'{num_classes}, {num_unlabeled}.')
+        self.init_per_clip_state(num_classes, num_unlabeled)
         if not 0.0 < keep_ratio <= 1.0:
             raise ValueError(f'ClassBalancedThreshold keep_ratio must lie in (0, 1], got {keep_ratio}.')
         if not 0.0 <= p_cutoff <= 1.0:
             raise ValueError(f'ClassBalancedThreshold p_cutoff must lie in [0, 1], got {p_cutoff}.')
-        self.num_classes = num_classes
-        self.num_unlabeled = num_unlabeled
         self.keep_ratio = keep_ratio
         self.p_cutoff = p_cutoff
-        self.register_per_clip_buffers()
 
     def class_thresholds(self) -> Tensor:
         """(K,) thresholds from the recorded state (``p_cutoff`` for classes within their quota)."""
@@ -66,13 +61,9 @@ class ClassBalancedThreshold(PerClipState, BaseThreshold):
                 thr[c] = torch.maximum(conf.topk(quota).values[-1], thr[c])
         return thr
 
-    def record(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
-        """Record the batch: :meth:`update`."""
-        self.update(idx, pred, conf)
-
     @torch.no_grad()
-    def update(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
-        """Record the predictions of all ranks (collective: call on every rank).
+    def record(self, idx: Optional[Tensor], pred: Tensor, conf: Tensor) -> None:
+        """Write the predictions of all ranks into the per-clip state (collective: call on every rank).
 
         Args:
             idx: (B,) unlabeled-dataset indices.
@@ -83,8 +74,9 @@ class ClassBalancedThreshold(PerClipState, BaseThreshold):
             ValueError: If ``idx`` is missing or out of range.
         """
         self.check_indices(idx)
-        device = self.last_pred.device
-        rows = all_gather_rows(torch.stack([idx.long(), pred.long()], dim=1).to(device))
-        confs = all_gather_rows(conf.float().reshape(-1, 1).to(device))[:, 0]
-        self.last_pred[rows[:, 0]] = rows[:, 1]
-        self.last_conf[rows[:, 0]] = confs
+        # one all-gather: float64 holds the indices and classes exactly beside the float32 confidences
+        rows = torch.stack([idx.double(), pred.double(), conf.double()], dim=1).to(self.last_conf.device)
+        rows = all_gather_rows(rows)
+        clips = rows[:, 0].long()
+        self.last_pred[clips] = rows[:, 1].long()
+        self.last_conf[clips] = rows[:, 2].float()

@@ -37,16 +37,11 @@ class FlexMatchThreshold(PerClipState, BaseThreshold):
     def __init__(self, num_classes: int, num_unlabeled: Optional[int] = None, p_cutoff: float = 0.95,
                  thresh_warmup: bool = True) -> None:
         super().__init__()
-        if num_classes < 1 or (num_unlabeled is not None and num_unlabeled < 1):
-            raise ValueError(f'FlexMatchThreshold needs num_classes >= 1 and num_unlabeled >= 1, got '
-                             f'{num_classes}, {num_unlabeled}.')
+        self.init_per_clip_state(num_classes, num_unlabeled)
         if not 0.0 <= p_cutoff <= 1.0:
             raise ValueError(f'FlexMatchThreshold p_cutoff must lie in [0, 1], got {p_cutoff}.')
-        self.num_classes = num_classes
-        self.num_unlabeled = num_unlabeled
         self.p_cutoff = p_cutoff
         self.thresh_warmup = thresh_warmup
-        self.register_per_clip_buffers()
         self.register_buffer('classwise_acc', torch.zeros(num_classes))
 
     def class_thresholds(self) -> Tensor:
