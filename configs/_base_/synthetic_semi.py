@@ -24,19 +24,20 @@ model = dict(
     _delete_=True,
     recognizer=dict(
         student,
-        video_backbone=dict(student.video_backbone, img_size=_base_.img_size, num_frames=8),
+        video_backbone=dict(student.video_backbone, img_size=_base_.img_size, num_frames=8,
+                            patch_size=_base_.video_patch_size),
         audio_backbone=dict(student.audio_backbone, input_length=_base_.fbank_length),
         cls_head=dict(student.cls_head, num_classes=_base_.num_classes),
         # unimodal auxiliary losses, as synthetic_supervised.py: without them the tiny fusion model ignores the video
         aux_loss_weight=1.0),
-    # 'area': the 16 x 16 maps shrink 4x to the token grid, where bilinear sampling would skip most map cells
+    # 'area': the 16 x 16 maps shrink 2x to the 8 x 8 token grid, where bilinear sampling would skip map cells
     mixer=dict(_base_.asl.mixer, resize_mode='area'),
     # No warm-up: FlexMatch's warm-up divides by the count of never-confident clips, which a 600-iteration
     # fine-tune (2.5 passes over the unlabeled pool) never brings down, so every class threshold stayed near 0.
     threshold=dict(_base_.asl.threshold, num_classes=_base_.num_classes, num_unlabeled=None,
                    p_cutoff=tau, thresh_warmup=False),
     # FNAC as configs/localizer/fnac_r18_synthetic.py trains it: ResNet-18 up to layer1 on the recognizer's 64^2
-    # frames, 16 x 16 maps that the mixer pools to the recognizer's 4 x 4 token grid. Frames arrive normalised with the recognizer's
+    # frames, 16 x 16 maps that the mixer pools to the recognizer's 8 x 8 token grid. Frames arrive normalised with the recognizer's
     # mean/std (converted inside).
     localizer=dict(_base_.asl.localizer, visual_stage=1, input_size=(64, 64),
                    video_mean=student.data_preprocessor.mean, video_std=student.data_preprocessor.std),
@@ -47,6 +48,11 @@ model = dict(
     # with it, 47.5 % without; docs/method.md).
     semi_train_cfg=dict(_base_.asl.semi_train_cfg, grad_norm_interval=50, unsup_aux=True),
     data_preprocessor=dict(type='MultiBranchAVDataPreprocessor', data_preprocessor=student.data_preprocessor))
+# The class-balanced selection of asl_class_balanced_1shot.py and the rows built on it: each class passes at most
+# half its balanced share of the unlabeled clips seen so far, those the teacher is most confident in, never below
+# tau (ClassBalancedThreshold; the rows rank by the audio head, semi_train_cfg.mask_confidence='audio').
+class_balanced_threshold = dict(_delete_=True, type='ClassBalancedThreshold', num_classes=_base_.num_classes,
+                                num_unlabeled=None, keep_ratio=0.5, p_cutoff=tau)
 # SVFormer's student (semi/svformer.py): the video ViT alone with a linear head on its CLS token.
 video_only = dict(audio_backbone=None, aux_loss_weight=0.0,
                   cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=_base_.num_classes,

@@ -1,7 +1,7 @@
 # Fully supervised audio-visual training on the synthetic benchmark (train_all.txt, 1200 clips): tiny divided video
 # ViT (8 x 64^2) + tiny AudioEncoder (128 x 192 fbank, 96 patches) + 2-layer fusion head on a CPU. Both encoders
-# start from the source-set pretraining (`pretrained` of the dataset base; the fusion head and the auxiliary heads
-# start from scratch), as the paper's encoders start from ImageNet / AudioSet weights.
+# start from the source-set pretraining (`video_pretrained` and `pretrained` of the dataset base; the fusion head
+# and the auxiliary heads start from scratch), as the paper's encoders start from ImageNet / AudioSet weights.
 # The supervised configs of configs/synthetic/ inherit this file and change only the model or the list (and the
 # k-shot ones the schedule), so every run has the same budget: batch 8, AdamW, the iteration schedule below.
 _base_ = [
@@ -10,7 +10,9 @@ _base_ = [
     './default_runtime.py',
 ]
 model = dict(
-    video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8),
+    video_backbone=dict(img_size={{_base_.img_size}}, num_frames=8, patch_size={{_base_.video_patch_size}},
+                        init_cfg=dict(type='Pretrained', checkpoint={{_base_.video_pretrained}},
+                                      prefix='video_backbone.')),
     audio_backbone=dict(input_length={{_base_.fbank_length}},
                         init_cfg=dict(type='Pretrained', checkpoint={{_base_.pretrained}}, prefix='audio_backbone.')),
     cls_head=dict(num_classes={{_base_.num_classes}}),

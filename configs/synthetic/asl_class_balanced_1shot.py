@@ -4,6 +4,4 @@
 # has never heard the same class with the confidence it has everywhere, so no confidence threshold removes those
 # labels; a per-class quota ranked by the audio head does (masked-in pseudo labels 100 % right; docs/method.md).
 _base_ = ['../_base_/synthetic_semi.py']
-model = dict(threshold=dict(_delete_=True, type='ClassBalancedThreshold', num_classes=_base_.num_classes,
-                            num_unlabeled=None, keep_ratio=0.5, p_cutoff=_base_.tau),
-             semi_train_cfg=dict(mask_confidence='audio'))
+model = dict(threshold=_base_.class_balanced_threshold, semi_train_cfg=dict(mask_confidence='audio'))

@@ -443,9 +443,9 @@ class MainJob:
             The summary: per-step results and timings.
         """
         cfg = self.cfg
-        pretrain = cfg.source_root is not None
+        pretrain = cfg.pretrain_configs if cfg.source_root is not None else {}
         figure = cfg.figure_index is not None
-        total = 5 + pretrain + figure
+        total = 5 + len(pretrain) + figure
 
         def generate(step_dir: Path) -> dict:
             sets = {'benchmark': (cfg.data_root, {**BENCHMARK_PRESET, **cfg.synthetic, 'seed': cfg.seed})}
@@ -460,10 +460,10 @@ class MainJob:
         step = iter(range(1, total + 1))
         data = self._step('data', next(step), total, generate)
         sup_opts: List[str] = []
-        if pretrain:
-            enc = self._step('pretrain', next(step), total,
-                             lambda d: dict(checkpoint=str(self._train(cfg.pretrain_config, d))))
-            sup_opts = [f'{key}={enc["checkpoint"]}' for key in cfg.pretrained_keys]
+        for encoder, config in pretrain.items():
+            enc = self._step(f'pretrain_{encoder}', next(step), total,
+                             lambda d, config=config: dict(checkpoint=str(self._train(config, d))))
+            sup_opts += [f'{key}={enc["checkpoint"]}' for key in cfg.pretrained_keys[encoder]]
 
         def localizer(step_dir: Path) -> dict:
             ckpt = self._train(cfg.localizer_config, step_dir, cfg.localizer_options)

@@ -192,13 +192,15 @@ class MainJobConfig:
         data_root: Where the synthetic benchmark is generated (or reused when identical).
         work_dir: Root of the job's work dirs and logs.
         source_root: Where the pretraining source set is generated; None skips the source set and pretraining.
-        pretrain_config: Config that pretrains the audio encoder on the source set (the synthetic stand-in for
-            the paper's AudioSet weights).
-        pretrained_keys: Config keys of the supervised config that receive the pretraining checkpoint.
+        pretrain_configs: Encoder name -> config that pretrains it on the source set (the synthetic stand-ins for
+            the paper's AudioSet and ImageNet weights); each is one step, ``pretrain_<name>``.
+        pretrained_keys: Encoder name -> config keys of the supervised config that receive that pretraining's
+            checkpoint (the same names as ``pretrain_configs``).
         localizer_config: Config that trains the sound-source localizer.
         supervised_config: Labeled-only baseline (same labeled clips as the semi-supervised run).
         semi_config: The ASL-guided semi-supervised method; by default with the class-balanced selection of
-            pseudo labels ranked by the teacher's audio head, chosen on validation (docs/results.md).
+            pseudo labels ranked by the teacher's audio head and the sound-swap term, chosen on validation
+            (docs/results.md).
         localizer_ckpt_key: Config key of the semi-supervised model that receives the localizer checkpoint.
         init_semi_from_supervised: Start the semi-supervised run from the supervised-only checkpoint (a
             supervised warm-up, like SVFormer's ``WARM_EPOCH``): the student and the EMA teacher both begin
@@ -221,11 +223,13 @@ class MainJobConfig:
     data_root: str = 'data/synthetic_av_bench'
     work_dir: str = 'work_dirs/main_job'
     source_root: Optional[str] = 'data/synthetic_av_source'
-    pretrain_config: str = 'configs/synthetic/pretrain_source_audio.py'
-    pretrained_keys: List[str] = field(default_factory=lambda: ['model.audio_backbone.init_cfg.checkpoint'])
+    pretrain_configs: Dict[str, str] = field(default_factory=lambda: {
+        'audio': 'configs/synthetic/pretrain_source_audio.py', 'video': 'configs/synthetic/pretrain_source_video.py'})
+    pretrained_keys: Dict[str, List[str]] = field(default_factory=lambda: {
+        'audio': ['model.audio_backbone.init_cfg.checkpoint'], 'video': ['model.video_backbone.init_cfg.checkpoint']})
     localizer_config: str = 'configs/localizer/fnac_r18_synthetic.py'
     supervised_config: str = 'configs/synthetic/supervised_av_1shot.py'
-    semi_config: str = 'configs/synthetic/asl_class_balanced_1shot.py'
+    semi_config: str = 'configs/synthetic/asl_class_balanced_swap_1shot.py'
     localizer_ckpt_key: str = 'model.localizer.checkpoint'
     init_semi_from_supervised: bool = True
     localizer_options: List[str] = field(default_factory=lambda: [
@@ -238,3 +242,9 @@ class MainJobConfig:
     figure_index: Optional[int] = 0
     extra_train_args: List[str] = field(default_factory=list)
     python: str = sys.executable
+
+    def __post_init__(self) -> None:
+        if set(self.pretrain_configs) != set(self.pretrained_keys):
+            raise ValueError(f'MainJobConfig: pretrain_configs names {sorted(self.pretrain_configs)} but '
+                             f'pretrained_keys names {sorted(self.pretrained_keys)}; give every pretraining the '
+                             'config keys that receive its checkpoint, and no keys without a pretraining.')

@@ -205,13 +205,21 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     cfg = MainJobConfig(data_root=str(tmp_path / 'data'), work_dir=str(tmp_path / 'job'),
                         localizer_config=str(TOY_CONFIG), supervised_config=str(TOY_CONFIG),
                         semi_config=str(TOY_CONFIG), localizer_ckpt_key='localizer_checkpoint',
-                        source_root=None, figure_index=None, synthetic=TINY_DATA, localizer_options=[],
-                        semi_options=[],
-                        bootstrap_samples=200)
+                        source_root=str(tmp_path / 'source'), figure_index=None, synthetic=TINY_DATA,
+                        source_synthetic=dict(TINY_DATA, shapes=('cross', 'diamond'), timbres=('mid_tone', 'bell'),
+                                              shots=()),
+                        pretrain_configs={'audio': str(TOY_CONFIG), 'video': str(TOY_CONFIG)},
+                        pretrained_keys={'audio': ['audio_init'], 'video': ['video_init', 'video_init_copy']},
+                        localizer_options=[], semi_options=[], bootstrap_samples=200)
     lines = []
     summary = run_main_job(cfg, REPO_ROOT, echo=lines.append)
 
-    assert (tmp_path / 'data' / 'manifest.json').is_file()
+    assert (tmp_path / 'data' / 'manifest.json').is_file() and (tmp_path / 'source' / 'manifest.json').is_file()
+    # each pretraining is its own step, and its checkpoint reaches the supervised run under each of its keys
+    sup_log = (tmp_path / 'job' / 'supervised' / 'log.txt').read_text()
+    for encoder, keys in cfg.pretrained_keys.items():
+        ckpt = json.loads((tmp_path / 'job' / f'pretrain_{encoder}' / 'step_done.json').read_text())['checkpoint']
+        assert Path(ckpt).is_file() and all(f'{key}={ckpt}' in sup_log for key in keys)
     loc_ckpt = summary['localizer']['checkpoint']
     assert Path(loc_ckpt).is_file() and loc_ckpt.endswith('iter_8.pth')
     for step in ('supervised', 'semi_supervised'):
@@ -223,7 +231,7 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     assert f"load_from={summary['supervised']['checkpoint']}" in semi_log
     assert json.loads((tmp_path / 'job' / 'summary.json').read_text())['supervised'] == summary['supervised']
     assert format_summary(summary) in '\n'.join(lines)
-    assert any(line.startswith('[4/5] semi_supervised: done') for line in lines)
+    assert any(line.startswith('[6/7] semi_supervised: done') for line in lines)
     comp = summary['comparison']
     assert comp['num_clips'] == 8 and comp['low'] <= comp['diff'] <= comp['high']
     assert comp['diff'] == pytest.approx(summary['semi_supervised']['acc/top1'] - summary['supervised']['acc/top1'])
@@ -231,8 +239,14 @@ def test_main_job_runs_steps_in_order_and_skips_finished(tmp_path: Path, monkeyp
     # a rerun reuses every finished step and trains nothing
     rerun = []
     assert run_main_job(cfg, REPO_ROOT, echo=rerun.append)['semi_supervised'] == summary['semi_supervised']
-    assert sum('finished earlier' in line for line in rerun) == 5
+    assert sum('finished earlier' in line for line in rerun) == 7
     assert not any('tools/train.py' in line for line in rerun)
+
+
+def test_main_job_config_needs_keys_for_every_pretraining() -> None:
+    with pytest.raises(ValueError, match="pretrained_keys names \\['audio'\\]"):
+        MainJobConfig(pretrain_configs={'audio': 'a.py', 'video': 'v.py'}, pretrained_keys={'audio': ['k']})
+    assert set(MainJobConfig().pretrain_configs) == set(MainJobConfig().pretrained_keys) == {'audio', 'video'}
 
 
 def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The evidence study of docs/results.md on the synthetic benchmark, in the project's virtual environment:
 #   1. the synthetic benchmark and the pretraining source set (data/synthetic_av_{bench,source}, generated when
-#      missing), and the audio encoder pretrained on the source set (work_dirs/synthetic_pretrain, shared by every
-#      row and seed; trained when missing);
+#      missing), and the audio and video encoders pretrained on the source set (work_dirs/synthetic_pretrain and
+#      work_dirs/synthetic_pretrain_video, shared by every row and seed; trained when missing);
 #   2. the sound-source localizer (configs/localizer/fnac_r18_synthetic.py), tested against the centre-box and
 #      uniform-map baselines, kept as <work-dir>/localizer/localizer.pth;
 #   3. Table 2 in miniature (configs/studies/synthetic_table2.py, 3 seeds, with parameter and GFLOP columns);
@@ -16,7 +16,6 @@ PY="$(bash "$ROOT/tools/setup_venv.sh")"
 export HF_HUB_OFFLINE=1 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 cd "$ROOT"
 WORK="${1:-work_dirs/study_synthetic}"
-PRETRAIN=work_dirs/synthetic_pretrain
 LOC_CONFIG=configs/localizer/fnac_r18_synthetic.py
 LOC="$WORK/localizer"
 
@@ -24,8 +23,11 @@ for preset in bench:benchmark source:source; do
     dir="data/synthetic_av_${preset%%:*}"
     [ -f "$dir/manifest.json" ] || "$PY" tools/data/synthetic/generate.py "$dir" --preset "${preset#*:}" --workers 2
 done
-[ -f "$PRETRAIN/iter_400.pth" ] || "$PY" tools/train.py configs/synthetic/pretrain_source_audio.py --work-dir "$PRETRAIN" \
-    $( [ -f "$PRETRAIN/last_checkpoint" ] && echo --resume )
+for pretrain in audio:work_dirs/synthetic_pretrain:iter_400 video:work_dirs/synthetic_pretrain_video:iter_600; do
+    IFS=: read -r encoder dir ckpt <<< "$pretrain"
+    [ -f "$dir/$ckpt.pth" ] || "$PY" tools/train.py "configs/synthetic/pretrain_source_$encoder.py" --work-dir "$dir" \
+        $( [ -f "$dir/last_checkpoint" ] && echo --resume )
+done
 
 if [ ! -f "$LOC/localizer.pth" ]; then
     "$PY" tools/train.py "$LOC_CONFIG" --work-dir "$LOC" $( [ -f "$LOC/last_checkpoint" ] && echo --resume )

@@ -5,9 +5,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from mmavssl.models.recognizers import SemiSupervisedAVRecognizer
-from mmavssl.models.recognizers.semi_av import PseudoLabels, SemiBatch
 from mmavssl.registry import MODELS
+from .semi_av import PseudoLabels, SemiBatch, SemiSupervisedAVRecognizer
 
 
 @MODELS.register_module()

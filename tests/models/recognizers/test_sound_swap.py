@@ -1,21 +1,18 @@
-"""projects/sound_swap: L_swap fuses kept clips' frames with rejected clips' sounds and names the kept label."""
+"""SoundSwapAVRecognizer: L_swap fuses kept clips' frames with rejected clips' sounds and names the kept label."""
 import pytest
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config
 
+from mmavssl.models.recognizers import SoundSwapAVRecognizer
 from mmavssl.models.thresholds import FixedThreshold
 from toolbox_testing import REPO_ROOT
-
-PLUGIN_ROOT = REPO_ROOT / 'projects' / 'sound_swap'
 
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.syspath_prepend(str(PLUGIN_ROOT))
     monkeypatch.syspath_prepend(str(REPO_ROOT / 'tests' / 'models' / 'recognizers'))
     import semi_av_standins
-    from sound_swap import SoundSwapAVRecognizer
     return SoundSwapAVRecognizer, semi_av_standins
 
 
@@ -73,9 +70,9 @@ def test_bad_weight(parts):
 
 
 def test_config_adds_the_term_to_the_class_balanced_variant():
-    cfg = Config.fromfile(str(PLUGIN_ROOT / 'configs' / 'asl_class_balanced_1shot_sound_swap.py'),
-                          import_custom_modules=False)
-    assert cfg.custom_imports.imports == ['sound_swap']
-    assert cfg.model.type == 'SoundSwapAVRecognizer' and cfg.model.gamma_swap == 1.0
-    assert cfg.model.threshold.type == 'ClassBalancedThreshold'
-    assert cfg.model.semi_train_cfg.mask_confidence == 'audio'
+    swap = Config.fromfile(str(REPO_ROOT / 'configs' / 'synthetic' / 'asl_class_balanced_swap_1shot.py')).model
+    balanced = Config.fromfile(str(REPO_ROOT / 'configs' / 'synthetic' / 'asl_class_balanced_1shot.py')).model
+    assert swap.type == 'SoundSwapAVRecognizer' and swap.pop('gamma_swap') == 1.0
+    assert balanced.type == 'SemiSupervisedAVRecognizer'
+    swap.pop('type'), balanced.pop('type')
+    assert swap == balanced  # the same method and selection, plus the one term
