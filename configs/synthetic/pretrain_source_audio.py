@@ -1,9 +1,8 @@
 # Audio pretraining on the synthetic *source* set, the benchmark's stand-in for the paper's AudioSet initialisation
 # (docs/synthetic_dataset.md): the audio-only model of supervised_audio.py trained fully supervised on
 # data/synthetic_av_source (4 classes, each a timbre none of the benchmark's classes has). Only its encoder is kept:
-# supervised_av.py loads `audio_backbone.*` from it and starts everything else from scratch. The video encoder has
-# no stand-in pretraining: the 2-core budget does not afford one that transfers (docs/results.md). Run once, shared
-# by every row and seed.
+# supervised_av.py loads `audio_backbone.*` from it (and `video_backbone.*` from pretrain_source_video.py) and
+# starts the heads from scratch. Run once, shared by every row and seed.
 _base_ = ['../_base_/synthetic_supervised.py']
 source_root = 'data/synthetic_av_source/'
 num_classes = 4

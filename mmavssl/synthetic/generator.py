@@ -89,8 +89,9 @@ BENCHMARK_PRESET: dict[str, Any] = dict(
     object_size=_BENCHMARK_OBJECTS)
 # The audio pretraining source set, the synthetic stand-in for AudioSet: 4 paired classes whose timbres are none of
 # the benchmark's class timbres (its class-free noise is one of them, as AudioSet labels noise too), so no
-# benchmark class is ever heard labelled during pretraining; its own seed. Only the audio encoder is pretrained
-# on it (configs/synthetic/pretrain_source_audio.py).
+# benchmark class is ever heard labelled during pretraining, and whose shapes are the benchmark's distractor shapes,
+# so no benchmark class is ever seen labelled either; its own seed. The audio and the video encoders are pretrained
+# on it, each alone (configs/synthetic/pretrain_source_audio.py, pretrain_source_video.py).
 SOURCE_PRESET: dict[str, Any] = dict(
     class_factors='paired', num_shapes=4, num_timbres=4, shapes=('cross', 'diamond', 'ring', 'hexagon'),
     timbres=('noise', 'mid_tone', 'warble', 'bell'), distractor_shapes=('circle', 'square', 'triangle', 'star'),
