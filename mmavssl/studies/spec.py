@@ -229,7 +229,7 @@ class MainJobConfig:
         'audio': ['model.audio_backbone.init_cfg.checkpoint'], 'video': ['model.video_backbone.init_cfg.checkpoint']})
     localizer_config: str = 'configs/localizer/fnac_r18_synthetic.py'
     supervised_config: str = 'configs/synthetic/supervised_av_1shot.py'
-    semi_config: str = 'configs/synthetic/asl_class_balanced_swap_1shot.py'
+    semi_config: str = 'configs/synthetic/asl_1shot.py'
     localizer_ckpt_key: str = 'model.localizer.checkpoint'
     init_semi_from_supervised: bool = True
     localizer_options: List[str] = field(default_factory=lambda: [

@@ -82,7 +82,8 @@ def test_only_base_files_are_inherited(name: str) -> None:
 
 
 SEMI = [name for name in EXPERIMENTS
-        if Config.fromfile(str(CONFIG_DIR / name)).get('model', {}).get('type') == 'SemiSupervisedAVRecognizer']
+        if Config.fromfile(str(CONFIG_DIR / name)).get('model', {}).get('type') in ('SemiSupervisedAVRecognizer',
+                                                                                     'SoundSwapAVRecognizer')]
 
 
 def test_semi_configs_found() -> None:

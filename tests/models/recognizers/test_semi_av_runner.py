@@ -1,4 +1,4 @@
-"""configs/synthetic/asl_1shot.py through mmengine's Runner on a tiny generated set: the real components (tiny
+"""configs/synthetic/asl_flexmatch_1shot.py (the paper's method, FlexMatch) through mmengine's Runner on a tiny generated set: the real components (tiny
 divided VideoViT, AudioEncoder, FusionHead, FNACLocalizer, MultiBranchAV + multi_branch_collate +
 LabeledUnlabeledSampler + SemiIterBasedTrainLoop, EMATeacherHook, TeacherStudentValLoop), and exact resume, without
 and with dataloader workers."""
@@ -16,7 +16,7 @@ from mmengine.runner import Runner
 from mmavssl.synthetic import SyntheticAVConfig, generate_dataset
 from mmavssl.registry import DATASETS
 
-CONFIG = Path(__file__).resolve().parents[3] / 'configs' / 'synthetic' / 'asl_1shot.py'
+CONFIG = Path(__file__).resolve().parents[3] / 'configs' / 'synthetic' / 'asl_flexmatch_1shot.py'
 _RUN_IDS = itertools.count()
 
 
@@ -30,7 +30,7 @@ def tiny_root(tmp_path_factory) -> Path:
 
 
 def tiny_cfg(root: Path, work_dir: Path, max_iters: int, num_workers: int = 0) -> Config:
-    """asl_1shot.py on ``root``: 2 classes, checkpoints every 2 iterations, validation at the end; no workers, or
+    """asl_flexmatch_1shot.py on ``root``: 2 classes, checkpoints every 2 iterations, validation at the end; no workers, or
     ``num_workers`` persistent training workers as the shipped configs have (validation and test have none)."""
     cfg = Config.fromfile(str(CONFIG))
     cfg.work_dir = str(work_dir)
