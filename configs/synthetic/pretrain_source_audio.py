@@ -4,21 +4,16 @@
 # supervised_av.py loads `audio_backbone.*` from it (and `video_backbone.*` from pretrain_source_video.py) and
 # starts the heads from scratch. Run once, shared by every row and seed.
 _base_ = ['../_base_/synthetic_supervised.py']
-source_root = 'data/synthetic_av_source/'
-num_classes = 4
-source = dict(data_prefix=dict(video=source_root), classes_file=source_root + 'classes.txt')
 # The audio-only model of supervised_audio.py, from scratch: this run is what the other configs load.
 model = dict(
     video_backbone=None,
     aux_loss_weight=0.0,  # one modality: no auxiliary heads
     audio_backbone=dict(init_cfg=None),
-    cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=num_classes, in_channels=96))
-train_dataloader = dict(dataset=dict(source, ann_file=source_root + 'train_all.txt'))
-val_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))
-test_dataloader = dict(dataset=dict(source, ann_file=source_root + 'val.txt'))
-val_evaluator = [dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_class_accuracy'),
-                      metric_options=dict(top_k_accuracy=dict(topk=(1, 3))))]
-test_evaluator = val_evaluator
+    cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=_base_.source_num_classes,
+                  in_channels=96))
+train_dataloader = _base_.source_train_dataloader
+val_dataloader = test_dataloader = _base_.source_val_dataloader
+val_evaluator = test_evaluator = _base_.source_evaluator
 
 # 400 iterations of batch 8 = 5 passes over the 600 source clips.
 max_iters = 400
@@ -27,4 +22,4 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
     dict(type='CosineAnnealingLR', T_max=max_iters - 50, eta_min=1e-5, by_epoch=False, begin=50, end=max_iters),
 ]
-default_hooks = dict(checkpoint=dict(interval=200, save_best=None, max_keep_ckpts=1))
+default_hooks = _base_.source_default_hooks

@@ -91,6 +91,17 @@ val_evaluator = [dict(type='AccMetric', metric_list=('top_k_accuracy', 'mean_cla
                  dict(type='SubsetAccuracy')]
 test_evaluator = val_evaluator
 
+# The pretraining source set (data/synthetic_av_source, `generate.py --preset source`) in the loaders above, for
+# configs/synthetic/pretrain_source_{audio,video}.py: full training list, validation list also as the test list,
+# no subset metric (every source clip's sound names its class), one checkpoint kept.
+source_root = 'data/synthetic_av_source/'
+source_num_classes = 4
+source_dataset = dict(data_prefix=dict(video=source_root), classes_file=source_root + 'classes.txt')
+source_train_dataloader = dict(dataset=dict(source_dataset, ann_file=source_root + 'train_all.txt'))
+source_val_dataloader = dict(dataset=dict(source_dataset, ann_file=source_root + 'val.txt'))
+source_evaluator = val_evaluator[:1]
+source_default_hooks = dict(checkpoint=dict(interval=200, save_best=None, max_keep_ckpts=1))
+
 # Semi-supervised loader (docs/data_pipeline.md, "Config snippets"): the pipelines above wrapped in MultiBranchAV,
 # ConcatDataset([labeled, unlabeled]) read 1 : 5 by LabeledUnlabeledSampler (batch 6 = 1 labeled + 5 unlabeled
 # clips), multi_branch_collate. Labeled clips fill `sup` (weak view); unlabeled clips are decoded once and fill
