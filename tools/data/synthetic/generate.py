@@ -50,11 +50,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help=f'render at {GPU_PRESET["width"]}x{GPU_PRESET["height"]}, {GPU_PRESET["fps"]} fps '
                    '(overrides --size/--fps)')
     p.add_argument('--preset', choices=sorted(set(PRESETS) - {'gpu'}),
-                   help='benchmark: the semi-supervised benchmark (200/20/100 clips per class); source: the '
-                   'pretraining source set (15 other classes); overrides the options it sets')
+                   help='benchmark: the semi-supervised benchmark (300/30/150 clips per class); source: the '
+                   'pretraining source set (4 other classes); sets the options it names, except those typed on '
+                   'the command line (e.g. --preset benchmark --train-per-class 75)')
     p.add_argument('--workers', type=int, default=1, help='parallel processes (output does not depend on it)')
     p.add_argument('--overwrite', action='store_true', help='replace a different or unfinished set in ROOT')
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    # What was typed, so that it wins over --preset: the same parser without defaults leaves out the rest.
+    for action in p._actions:
+        action.default = argparse.SUPPRESS
+    args.typed = set(vars(p.parse_args(argv)))
+    return args
 
 
 def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
@@ -65,7 +71,9 @@ def config_from_args(args: argparse.Namespace) -> SyntheticAVConfig:
                   duration=args.duration, sample_rate=args.sample_rate, num_distractors=args.num_distractors,
                   distractor_pulses=args.distractor_pulses, shots=tuple(args.shots), seed=args.seed)
     if args.preset:
-        kwargs.update(PRESETS[args.preset])
+        typed = {'width', 'height'} if 'size' in args.typed else set()
+        typed |= set(kwargs) & args.typed
+        kwargs.update({key: value for key, value in PRESETS[args.preset].items() if key not in typed})
     if args.gpu_preset:
         kwargs.update(GPU_PRESET)
     fits = [k for k in kwargs['shots'] if 1 <= k <= kwargs['train_per_class']]
