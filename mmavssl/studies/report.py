@@ -346,7 +346,8 @@ def format_summary(summary: dict) -> str:
     lines.append(f'ASL semi-supervised minus supervised-only: {gain}.')
     loc = summary.get('localizer', {})
     if 'loc/cIoU' in loc:
-        lines.append(f'Localizer (validation): cIoU {loc["loc/cIoU"]:.3f}, pointing {loc["loc/pointing"]:.3f} '
+        trained = f', {loc["iterations"]} iterations' if loc.get('iterations', -1) > 0 else ''
+        lines.append(f'Localizer (validation{trained}): cIoU {loc["loc/cIoU"]:.3f}, pointing {loc["loc/pointing"]:.3f} '
                      f'(centre box: pointing {loc["loc/center/pointing"]:.3f}).')
     if 'figure' in summary:
         lines.append(f'Picture (localization map, ASL-guided and TubeToken masks of one test clip): '

@@ -407,21 +407,48 @@ class MainJob:
         metrics.update({k: float(found[k]) for k in OPTIONAL_METRICS if k in found})
         return dict(checkpoint=str(ckpt), config=config, predictions=str(dump), **metrics)
 
-    def _check_localizer(self, step_dir: Path) -> dict:
-        """The localizer's last validation metrics; stop when it localizes no better than the centre box.
-
-        Raises:
-            RuntimeError: If the run logged no localization metrics, or its pointing accuracy does not beat the
-                centre box's (ASL would then sample masks from maps that do not follow the sound source).
-        """
+    @staticmethod
+    def _localizer_metrics(step_dir: Path) -> Dict[str, float]:
+        """The localizer's last logged validation metrics and their ``iterations`` (over resumed runs); empty
+        when it logged none."""
         scalars = sorted((step_dir / 'train').glob('*/vis_data/scalars.json'))
         rows = [json.loads(line) for path in scalars for line in path.read_text().splitlines() if line.strip()]
         rows = [r for r in rows if all(k in r for k in LOCALIZER_METRICS)]
         if not rows:
             return {}
-        last = {k: float(rows[-1][k]) for k in LOCALIZER_METRICS}
-        check_localizer(last, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
-        return last
+        return dict({k: float(rows[-1][k]) for k in LOCALIZER_METRICS}, iterations=int(rows[-1].get('step', -1)))
+
+    def _localizer(self, step_dir: Path) -> dict:
+        """Train the localizer, training on through ``localizer_train_on`` while it misses its target.
+
+        Returns:
+            Its checkpoint and its last validation metrics with the ``iterations`` they were measured at.
+
+        Raises:
+            RuntimeError: If after the last schedule it points at the source no better than the centre box.
+        """
+        cfg = self.cfg
+        options = list(cfg.localizer_options)
+        ckpt = self._train(cfg.localizer_config, step_dir, options)
+        metrics = self._localizer_metrics(step_dir)
+        for max_iters in cfg.localizer_train_on:
+            missed = {k: v for k, v in cfg.localizer_target.items() if metrics and metrics[k] < v}
+            if not missed:
+                break
+            self.echo(f'[localizer] validation {_format_metrics(metrics)} misses the target '
+                      f'{_format_metrics(cfg.localizer_target)}: training on to {max_iters} iterations')
+            options = [o for o in options if not o.startswith('train_cfg.max_iters=')]
+            options.append(f'train_cfg.max_iters={max_iters}')
+            ckpt = self._train(cfg.localizer_config, step_dir, options)
+            metrics = self._localizer_metrics(step_dir)
+        if metrics:
+            check_localizer(metrics, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
+            missed = {k: v for k, v in cfg.localizer_target.items() if metrics[k] < v}
+            if missed:
+                self.echo(f'[localizer] warning: after the last schedule its validation {_format_metrics(metrics)} '
+                          f'still misses the target {_format_metrics(cfg.localizer_target)}; it beats the centre '
+                          'box, so the job goes on')
+        return dict(checkpoint=str(ckpt), **metrics)
 
     def _figure(self, step_dir: Path, localizer_ckpt: str) -> dict:
         """Draw paper Fig. 3 for one test clip with the trained localizer; return the figure's path."""
@@ -465,11 +492,7 @@ class MainJob:
                              lambda d, config=config: dict(checkpoint=str(self._train(config, d))))
             sup_opts += [f'{key}={enc["checkpoint"]}' for key in cfg.pretrained_keys[encoder]]
 
-        def localizer(step_dir: Path) -> dict:
-            ckpt = self._train(cfg.localizer_config, step_dir, cfg.localizer_options)
-            return dict(checkpoint=str(ckpt), **self._check_localizer(step_dir))
-
-        loc = self._step('localizer', next(step), total, localizer)
+        loc = self._step('localizer', next(step), total, self._localizer)
         sup = self._step('supervised', next(step), total,
                          lambda d: self._train_and_test(cfg.supervised_config, d, sup_opts))
         semi_opts = [f'{cfg.localizer_ckpt_key}={loc["checkpoint"]}']
@@ -491,6 +514,11 @@ class MainJob:
         (self.root / 'summary.md').write_text(table + '\n')
         self.echo('\n' + table)
         return summary
+
+
+def _format_metrics(metrics: Mapping[str, float]) -> str:
+    """``loc/cIoU 0.49, loc/pointing 0.92`` for the ``loc/*`` keys of ``metrics``."""
+    return ', '.join(f'{k} {v:.3f}' for k, v in metrics.items() if k.startswith('loc/'))
 
 
 def check_localizer(metrics: Dict[str, float], advice: str) -> None:

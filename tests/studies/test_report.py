@@ -94,7 +94,10 @@ def test_format_summary_reports_the_gain() -> None:
     table = format_summary(summary)
     assert '| 25.00 | 20.00 | 40.00 | 90.00 | 3 |' in table and '| 50.00 | 45.00 | - | - | 4 |' in table
     assert '+25.00 points top-1 on 600 test clips, paired 95 % bootstrap interval [+20.00, +30.00]' in table
-    assert 'pointing 0.900 (centre box: pointing 0.200)' in table and 'Total time 10 s' in table
+    assert 'Localizer (validation): cIoU 0.500, pointing 0.900 (centre box: pointing 0.200)' in table
+    assert 'Total time 10 s' in table
+    summary['localizer']['iterations'] = 400
+    assert 'Localizer (validation, 400 iterations): cIoU 0.500' in format_summary(summary)
 
 
 def records():

@@ -7,7 +7,7 @@ stale, failures, tables) is checked exactly; tests/tools/test_run_benchmark.py r
 import json
 import math
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List, Sequence, Tuple
 
 import pytest
 
@@ -249,17 +249,57 @@ def test_main_job_config_needs_keys_for_every_pretraining() -> None:
     assert set(MainJobConfig().pretrain_configs) == set(MainJobConfig().pretrained_keys) == {'audio', 'video'}
 
 
-def test_localizer_no_better_than_the_centre_box_stops_the_job(tmp_path: Path) -> None:
-    run = tmp_path / 'localizer' / 'train' / '20260101_000000' / 'vis_data'
-    run.mkdir(parents=True)
-    row = {'loc/cIoU': 0.0, 'loc/pointing': 0.2, 'loc/center/pointing': 0.21, 'step': 100}
-    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
-    job = MainJob(MainJobConfig(work_dir=str(tmp_path)), tmp_path)
+def _stand_in_localizer(tmp_path: Path, by_iters: Dict[int, Tuple[float, float]], **cfg: Any) -> Tuple[MainJob, List[int], List[str]]:
+    """A main job whose localizer 'training' logs the (cIoU, pointing) of ``by_iters`` at the max_iters it is
+    given (each call a new run dir, as a resumed mmengine run), recording the schedules it was asked for."""
+    calls, lines = [], []
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path), **cfg), tmp_path, echo=lines.append)
+
+    def train(config: str, step_dir: Path, options: Sequence[str] = ()) -> Path:
+        iters = int(next(o for o in options if o.startswith('train_cfg.max_iters=')).split('=')[1])
+        calls.append(iters)
+        run = step_dir / 'train' / f'2026010{len(calls)}_000000' / 'vis_data'
+        run.mkdir(parents=True)
+        ciou, pointing = by_iters[iters]
+        row = {'loc/cIoU': ciou, 'loc/pointing': pointing, 'loc/center/pointing': 0.7, 'step': iters}
+        (run / 'scalars.json').write_text(json.dumps({'loss': 1.0, 'step': iters}) + '\n' + json.dumps(row) + '\n')
+        return step_dir / 'train' / f'iter_{iters}.pth'
+
+    job._train = train
+    return job, calls, lines
+
+
+def test_localizer_trains_on_while_it_misses_the_target(tmp_path: Path) -> None:
+    job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.54), 200: (0.18, 0.85), 400: (0.86, 0.82)})
+    result = job._localizer(tmp_path / 'localizer')
+    assert calls == [100, 200, 400]
+    assert result == {'checkpoint': str(tmp_path / 'localizer' / 'train' / 'iter_400.pth'), 'loc/cIoU': 0.86,
+                      'loc/pointing': 0.82, 'loc/center/pointing': 0.7, 'iterations': 400}
+    assert sum('training on to' in line for line in lines) == 2 and not any('warning' in line for line in lines)
+    # the target met early: no further schedule
+    job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.7, 1.0)})
+    assert job._localizer(tmp_path / 'b' / 'localizer')['iterations'] == 100 and calls == [100]
+
+
+def test_localizer_below_target_goes_on_with_a_warning_and_stops_at_the_centre_box(tmp_path: Path) -> None:
+    job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.75), 200: (0.3, 0.8), 400: (0.49, 0.92)})
+    assert job._localizer(tmp_path / 'localizer')['loc/cIoU'] == 0.49 and calls == [100, 200, 400]
+    assert 'still misses the target loc/cIoU 0.500, loc/pointing 0.800' in lines[-1]
+    job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.0, 0.2), 200: (0.0, 0.6), 400: (0.0, 0.7)})
+    with pytest.raises(RuntimeError, match='pointing accuracy 0.70 does not beat the centre box'):
+        job._localizer(tmp_path / 'b' / 'localizer')
+    # no train-on: the first schedule decides
+    job, calls, _ = _stand_in_localizer(tmp_path / 'c', {100: (0.0, 0.2)}, localizer_train_on=[])
     with pytest.raises(RuntimeError, match='does not beat the centre box'):
-        job._check_localizer(tmp_path / 'localizer')
-    row['loc/pointing'] = 0.9
-    (run / 'scalars.json').write_text(json.dumps(row) + '\n')
-    assert job._check_localizer(tmp_path / 'localizer')['loc/pointing'] == 0.9
+        job._localizer(tmp_path / 'c' / 'localizer')
+    assert calls == [100]
+
+
+def test_main_job_config_checks_the_localizer_schedule() -> None:
+    with pytest.raises(ValueError, match='increasing positive'):
+        MainJobConfig(localizer_train_on=[400, 200])
+    with pytest.raises(ValueError, match=r"localizer_target names \['loc/auc'\]"):
+        MainJobConfig(localizer_target={'loc/auc': 0.5})
 
 
 def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: Path) -> None:
