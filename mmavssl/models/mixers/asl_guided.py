@@ -32,12 +32,20 @@ class ASLGuidedMixup(BaseMixer):
             every token drawable while barely changing the ordering. A constant (or all-zero) map has no
             contrast and falls back to uniform sampling.
         rounding: ``'round'`` or ``'floor'`` for k.
+        lam_from: What lam, the share of clip A in the audio mix and in the mixed label, measures.
+            ``'tokens'`` (the paper): the fraction of A's tokens kept, ``mask.mean()``. ``'map_mass'``: A's
+            share of the localization mass that the mix shows, ``m_A / (m_A + m_B)`` with ``m_A`` the fraction
+            of A's map weights on the tokens kept from A and ``m_B`` that of B's map weights on the tokens taken
+            from B (the weights of :meth:`token_weights`; a content-aware label in the spirit of SaliencyMix
+            and TransMix). The masks keep A's sounding object first, so k / N undercounts A's share of the
+            evidence; docs/method.md.
     """
 
     requires_maps = True
 
     def __init__(self, alpha1: float = 5.0, alpha2: float = 10.0, frames_per_map: int = 1,
-                 resize_mode: str = 'bilinear', eps: float = 1e-4, rounding: str = 'round') -> None:
+                 resize_mode: str = 'bilinear', eps: float = 1e-4, rounding: str = 'round',
+                 lam_from: str = 'tokens') -> None:
         super().__init__()
         if alpha1 <= 0 or alpha2 <= 0:
             raise ValueError(f'ASLGuidedMixup needs alpha1, alpha2 > 0, got {alpha1}, {alpha2}.')
@@ -50,7 +58,10 @@ class ASLGuidedMixup(BaseMixer):
         self.frames_per_map = frames_per_map
         self.resize_mode = resize_mode
         self.eps = eps
+        if lam_from not in ('tokens', 'map_mass'):
+            raise ValueError(f"lam_from must be 'tokens' or 'map_mass', got '{lam_from}'.")
         self.rounding = rounding
+        self.lam_from = lam_from
 
     def token_weights(self, maps: Tensor, grid: Tuple[int, int, int]) -> Tuple[Tensor, int]:
         """Turn localization maps into per-group sampling weights on the token grid.
@@ -123,3 +134,31 @@ class ASLGuidedMixup(BaseMixer):
             1, order, rank_keep.expand(b, groups, n_tok).reshape(b * groups, n_tok))
         mask = mask.view(b, groups, n_tok).repeat_interleave(tokens_per_group, dim=1)
         return MixResult(mask=mask, lam=mask.mean(dim=(1, 2)))
+
+    def relabel(self, grid: Tuple[int, int, int], result: MixResult, partner: Tensor,
+                maps: Optional[Tensor] = None) -> MixResult:
+        """With ``lam_from='map_mass'``, replace lam by clip A's share of the localization mass in the mix.
+
+        Args:
+            grid: Token grid (T', h, w) of the video backbone.
+            result: The mask (B, T', N) drawn by :meth:`forward` and its lam (B,).
+            partner: (B,) index of each clip's partner B.
+            maps: (B, T, hm, wm) localization maps of the batch's clips (required for ``'map_mass'``).
+
+        Returns:
+            ``result`` unchanged for ``'tokens'``; else the same mask with lam = m_A / (m_A + m_B) (B,).
+
+        Raises:
+            ValueError: If ``'map_mass'`` gets no maps.
+        """
+        if self.lam_from == 'tokens':
+            return result
+        if maps is None:
+            raise ValueError("ASLGuidedMixup(lam_from='map_mass') needs the localization maps of the batch.")
+        weights, tokens_per_group = self.token_weights(maps, grid)
+        keep = result.mask.to(weights.device)[:, ::tokens_per_group]  # one mask row per map group
+        weights = weights / weights.sum(dim=2, keepdim=True)
+        mass_a = (keep * weights).sum(dim=(1, 2))
+        mass_b = ((1 - keep) * weights[partner.to(weights.device)]).sum(dim=(1, 2))
+        lam = (mass_a / (mass_a + mass_b)).to(result.lam.device)
+        return MixResult(mask=result.mask, lam=lam)

@@ -11,8 +11,9 @@ class MixResult(NamedTuple):
 
     Attributes:
         mask: (B, T', N) float 0/1; 1 keeps clip A's token, 0 takes partner B's token (Eq. 5).
-        lam: (B,) fraction of A's tokens actually kept, ``mask.mean((1, 2))``. It is the ratio used for the
-            audio mix (Eq. 6) and the mixed pseudo label, so the three agree exactly.
+        lam: (B,) clip A's share of the mix, the ratio used for the audio mix (Eq. 6) and the mixed pseudo
+            label, so the two agree exactly. By default (the paper) the fraction of A's tokens actually kept,
+            ``mask.mean((1, 2))``; :meth:`BaseMixer.relabel` may replace it by a content-aware share.
     """
 
     mask: Tensor
@@ -47,6 +48,23 @@ class BaseMixer(nn.Module, metaclass=ABCMeta):
         Returns:
             MixResult with mask (B, T', h*w) float 0/1 and lam (B,) = the fraction of A's tokens kept.
         """
+
+    def relabel(self, grid: Tuple[int, int, int], result: MixResult, partner: Tensor,
+                maps: Optional[Tensor] = None) -> MixResult:
+        """Clip A's share of the mix once the partners are known (called after :meth:`forward`).
+
+        The default keeps ``result`` (lam = the fraction of A's tokens, as in the paper).
+
+        Args:
+            grid: Token grid (T', h, w) of the video backbone.
+            result: The mask drawn by :meth:`forward`, (B, T', N), and its lam (B,).
+            partner: (B,) index of each clip's partner B in the batch.
+            maps: (B, T, hm, wm) localization maps of the batch's clips (mixers with :attr:`requires_maps`).
+
+        Returns:
+            The MixResult whose lam the audio mix and the mixed label use.
+        """
+        return result
 
 
 def num_kept_tokens(lam: Tensor, num_tokens: int, rounding: str = 'round') -> Tensor:

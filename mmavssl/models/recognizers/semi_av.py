@@ -384,8 +384,11 @@ class SemiSupervisedAVRecognizer(BaseModel):
             with torch.no_grad():
                 maps = self.localizer.localize(imgs_a, loc_audios_a, frames_per_map=1)
         res = self.mixer(grid, b, maps=maps)
+        # Partners are drawn after the mask (the random streams of earlier runs stay as they were).
+        partner = derangement(b, device=imgs_a.device)
+        res = self.mixer.relabel(grid, res, partner, maps)
         res = MixResult(mask=res.mask.to(imgs_a.device), lam=res.lam.to(imgs_a.device))
-        return MixBatch(result=res, partner=derangement(b, device=imgs_a.device), maps=maps)
+        return MixBatch(result=res, partner=partner, maps=maps)
 
     def split_batch(self, multi_inputs: Dict[str, dict],
                     multi_data_samples: Dict[str, List[BaseDataElement]]) -> SemiBatch:

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from mmavssl.models.mixers import ASLGuidedMixup, mix_audio
+from mmavssl.models.mixers.base import MixResult
 
 
 def test_exact_k_per_frame_and_lam_is_kept_fraction():
@@ -104,3 +105,36 @@ def test_mix_audio_eq6():
     assert torch.allclose(out[0], torch.full((3, 4), 0.25)) and torch.allclose(out[1], torch.full((3, 4), 0.8))
     with pytest.raises(ValueError, match='equal shape'):
         mix_audio(a, b[:1], torch.tensor([0.5]))
+
+
+def test_map_mass_lam_is_a_share_of_the_shown_localization_mass():
+    # one-hot maps on a 2 x 2 grid, 2 frames: A's source at token 0, B's at token 3
+    maps = torch.zeros(2, 2, 2, 2)
+    maps[0, :, 0, 0] = 1.0
+    maps[1, :, 1, 1] = 1.0
+    mask = torch.tensor([[[1., 0., 0., 0.], [1., 0., 0., 1.]],  # frame 1 shows B's source, frame 2 hides it
+                         [[0., 0., 0., 1.], [0., 1., 1., 1.]]])
+    partner = torch.tensor([1, 0])
+    res = ASLGuidedMixup(lam_from='map_mass', eps=1e-4).relabel((2, 2, 2), MixResult(mask, mask.mean((1, 2))),
+                                                                partner, maps)
+    assert torch.equal(res.mask, mask)
+    w_peak, w_rest = (1 + 1e-4) / (1 + 4e-4), 1e-4 / (1 + 4e-4)  # min-max normalised + eps, summed to 1
+    # clip 0: keeps its peak in both frames (+ B's peak in frame 2); B (clip 1) shows its peak only in frame 1
+    m_a = 2 * w_peak + w_rest
+    m_b = (w_peak + 2 * w_rest) + 2 * w_rest
+    assert torch.isclose(res.lam[0], torch.tensor(m_a / (m_a + m_b)))
+    # clip 1 keeps its peak in both frames and 2 other tokens; its partner (clip 0) shows its peak in both frames
+    # and 2 other tokens: equal mass
+    assert torch.isclose(res.lam[1], torch.tensor(0.5)) and mask[1].mean() == 0.5
+    # the paper's lam is the default: relabel changes nothing
+    tokens = ASLGuidedMixup().relabel((2, 2, 2), MixResult(mask, mask.mean((1, 2))), partner, maps)
+    assert torch.equal(tokens.lam, mask.mean((1, 2)))
+
+
+def test_map_mass_lam_checks_its_inputs():
+    with pytest.raises(ValueError, match="'tokens' or 'map_mass'"):
+        ASLGuidedMixup(lam_from='area')
+    mask = torch.ones(2, 1, 4)
+    with pytest.raises(ValueError, match='needs the localization maps'):
+        ASLGuidedMixup(lam_from='map_mass').relabel((1, 2, 2), MixResult(mask, mask.mean((1, 2))),
+                                                    torch.tensor([1, 0]))

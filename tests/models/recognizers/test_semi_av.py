@@ -81,6 +81,27 @@ def test_mix_batch_exposes_mask_maps_and_partner():
         model.mix_batch(inputs['unsup_strong']['imgs'][:, 0])
 
 
+def test_map_mass_lam_reaches_the_audio_mix_and_the_label():
+    torch.manual_seed(0)
+    model = SemiSupervisedAVRecognizer(recognizer=TinyRecognizer(), threshold=FLEX, localizer=TinyLocalizer(),
+                                       mixer=dict(type='ASLGuidedMixup', lam_from='map_mass'))
+    inputs, _ = make_batch(n_u=3, t=4, size=8)
+    imgs, loc = inputs['unsup_strong']['imgs'][:, 0], inputs['unsup_strong']['loc_audios'][:, 0]
+    mixed = model.mix_batch(imgs, loc)
+    expected = model.mixer.relabel((4, 2, 2), type(mixed.result)(mixed.result.mask, mixed.result.mask.mean((1, 2))),
+                                   mixed.partner, mixed.maps)
+    assert torch.allclose(mixed.result.lam, expected.lam)
+    assert not torch.allclose(mixed.result.lam, mixed.result.mask.mean(dim=(1, 2)))
+    # the same draws as the paper's lam: only lam differs
+    torch.manual_seed(0)
+    paper = _asl_model()
+    torch.manual_seed(5)
+    a = paper.mix_batch(imgs, loc)
+    torch.manual_seed(5)
+    b = model.mix_batch(imgs, loc)
+    assert torch.equal(a.result.mask, b.result.mask) and torch.equal(a.partner, b.partner)
+
+
 def test_video_only_svformer_baseline():
     torch.manual_seed(0)
     model = SemiSupervisedAVRecognizer(
