@@ -295,6 +295,21 @@ def test_localizer_below_target_goes_on_with_a_warning_and_stops_at_the_centre_b
     assert calls == [100]
 
 
+@pytest.mark.slow
+def test_training_on_resumes_the_run_to_the_longer_schedule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the mechanism the localizer step relies on: the same work dir, --resume, a larger train_cfg.max_iters
+    monkeypatch.setenv('PYTHONPATH', str(DATA_DIR))
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    job = MainJob(MainJobConfig(work_dir=str(tmp_path)), REPO_ROOT, echo=lambda _: None)
+    step = tmp_path / 'localizer'
+    assert job._train(str(TOY_CONFIG), step, ['train_cfg.max_iters=4']).name == 'iter_4.pth'
+    assert job._train(str(TOY_CONFIG), step, ['train_cfg.max_iters=8']).name == 'iter_8.pth'
+    runs = sorted((step / 'train').glob('*/vis_data/scalars.json'))
+    iters = [[json.loads(line)['iter'] for line in run.read_text().splitlines() if '"iter"' in line] for run in runs]
+    assert len(runs) == 2 and iters[0][-1] == 4 and iters[1][0] > 4 and iters[1][-1] == 8
+    assert '--resume' in (step / 'log.txt').read_text().split('$ ')[-1]
+
+
 def test_main_job_config_checks_the_localizer_schedule() -> None:
     with pytest.raises(ValueError, match='increasing positive'):
         MainJobConfig(localizer_train_on=[400, 200])
