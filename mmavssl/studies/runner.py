@@ -413,10 +413,14 @@ class MainJob:
         when it logged none."""
         scalars = sorted((step_dir / 'train').glob('*/vis_data/scalars.json'))
         rows = [json.loads(line) for path in scalars for line in path.read_text().splitlines() if line.strip()]
-        rows = [r for r in rows if all(k in r for k in LOCALIZER_METRICS)]
-        if not rows:
-            return {}
-        return dict({k: float(rows[-1][k]) for k in LOCALIZER_METRICS}, iterations=int(rows[-1].get('step', -1)))
+        last, trained = {}, 0
+        for row in rows:
+            # Validation rows carry mmengine's epoch as their 'step' in an iteration-based run, so the iteration a
+            # validation belongs to is the last training row's 'iter' before it.
+            trained = int(row.get('iter', trained))
+            if all(k in row for k in LOCALIZER_METRICS):
+                last = dict({k: float(row[k]) for k in LOCALIZER_METRICS}, iterations=trained)
+        return last
 
     def _localizer(self, step_dir: Path) -> dict:
         """Train the localizer, training on through ``localizer_train_on`` while it misses its target.

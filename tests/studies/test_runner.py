@@ -261,8 +261,10 @@ def _stand_in_localizer(tmp_path: Path, by_iters: Dict[int, Tuple[float, float]]
         run = step_dir / 'train' / f'2026010{len(calls)}_000000' / 'vis_data'
         run.mkdir(parents=True)
         ciou, pointing = by_iters[iters]
-        row = {'loc/cIoU': ciou, 'loc/pointing': pointing, 'loc/center/pointing': 0.7, 'step': iters}
-        (run / 'scalars.json').write_text(json.dumps({'loss': 1.0, 'step': iters}) + '\n' + json.dumps(row) + '\n')
+        # as mmengine logs an iteration-based run: training rows with 'iter', validation rows with step = epoch 0
+        row = {'loc/cIoU': ciou, 'loc/pointing': pointing, 'loc/center/pointing': 0.7, 'step': 0}
+        train_row = {'loss': 1.0, 'iter': iters, 'step': iters}
+        (run / 'scalars.json').write_text(json.dumps(train_row) + '\n' + json.dumps(row) + '\n')
         return step_dir / 'train' / f'iter_{iters}.pth'
 
     job._train = train
