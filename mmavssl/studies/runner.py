@@ -432,12 +432,15 @@ class MainJob:
             RuntimeError: If after the last schedule it points at the source no better than the centre box.
         """
         cfg = self.cfg
+
+        def misses_target(metrics: Dict[str, float]) -> bool:
+            return bool(metrics) and any(metrics[k] < v for k, v in cfg.localizer_target.items())
+
         options = list(cfg.localizer_options)
         ckpt = self._train(cfg.localizer_config, step_dir, options)
         metrics = self._localizer_metrics(step_dir)
         for max_iters in cfg.localizer_train_on:
-            missed = {k: v for k, v in cfg.localizer_target.items() if metrics and metrics[k] < v}
-            if not missed:
+            if not misses_target(metrics):
                 break
             self.echo(f'[localizer] validation {_format_metrics(metrics)} misses the target '
                       f'{_format_metrics(cfg.localizer_target)}: training on to {max_iters} iterations')
@@ -447,8 +450,7 @@ class MainJob:
             metrics = self._localizer_metrics(step_dir)
         if metrics:
             check_localizer(metrics, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
-            missed = {k: v for k, v in cfg.localizer_target.items() if metrics[k] < v}
-            if missed:
+            if misses_target(metrics):
                 self.echo(f'[localizer] warning: after the last schedule its validation {_format_metrics(metrics)} '
                           f'still misses the target {_format_metrics(cfg.localizer_target)}; it beats the centre '
                           'box, so the job goes on')
