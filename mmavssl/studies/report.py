@@ -347,6 +347,7 @@ def format_summary(summary: dict) -> str:
     loc = summary.get('localizer', {})
     if 'loc/cIoU' in loc:
         trained = f', {loc["iterations"]} iterations' if loc.get('iterations', -1) > 0 else ''
+        trained += f', seed {loc["seed"]}' if 'seed' in loc else ''
         lines.append(f'Localizer (validation{trained}): cIoU {loc["loc/cIoU"]:.3f}, pointing {loc["loc/pointing"]:.3f} '
                      f'(centre box: pointing {loc["loc/center/pointing"]:.3f}).')
     if 'figure' in summary:

@@ -380,11 +380,12 @@ class MainJob:
         self.echo(f'[{index}/{total}] {name}: done in {result["seconds"]:.0f} s')
         return result
 
-    def _train(self, config: str, step_dir: Path, cfg_options: Sequence[str] = ()) -> Path:
-        """Train ``config`` into ``step_dir/train`` (resuming an interrupted run); return the final checkpoint."""
+    def _train(self, config: str, step_dir: Path, cfg_options: Sequence[str] = (), seed: Optional[int] = None) -> Path:
+        """Train ``config`` into ``step_dir/train`` (resuming an interrupted run) with ``seed`` (default: the
+        job's); return the final checkpoint."""
         train_dir = step_dir / 'train'
         cmd = [self.cfg.python, str(self.tools_dir / 'train.py'), config, '--work-dir', str(train_dir),
-               '--seed', str(self.cfg.seed), *self.cfg.extra_train_args]
+               '--seed', str(self.cfg.seed if seed is None else seed), *self.cfg.extra_train_args]
         if (train_dir / 'last_checkpoint').is_file():
             cmd.append('--resume')
         if cfg_options:
@@ -423,37 +424,61 @@ class MainJob:
         return last
 
     def _localizer(self, step_dir: Path) -> dict:
-        """Train the localizer, training on through ``localizer_train_on`` while it misses its target.
+        """Train the localizer, training on through ``localizer_train_on`` while it misses its target, and starting
+        afresh with another seed (``localizer_restarts`` times) when the last schedule still misses it.
+
+        The first run trains in ``step_dir``, restart ``k`` with seed ``seed + 1000 k`` in
+        ``step_dir/restart<k>_seed<S>``. The first run that meets the target is kept; when none does, the one with
+        the highest ``loc/pointing`` (then ``loc/cIoU``).
 
         Returns:
-            Its checkpoint and its last validation metrics with the ``iterations`` they were measured at.
+            Its checkpoint, its last validation metrics with the ``iterations`` they were measured at, and the
+            ``seed`` it was trained with.
 
         Raises:
-            RuntimeError: If after the last schedule it points at the source no better than the centre box.
+            RuntimeError: If the kept run points at the source no better than the centre box.
         """
         cfg = self.cfg
+        runs = []
+        for restart in range(cfg.localizer_restarts + 1):
+            seed = cfg.seed + 1000 * restart
+            run_dir = step_dir / f'restart{restart}_seed{seed}' if restart else step_dir
+            if restart:
+                self.echo(f'[localizer] validation {_format_metrics(runs[-1])} still misses the target '
+                          f'{_format_metrics(cfg.localizer_target)}: starting afresh with seed {seed} in {run_dir}')
+            runs.append(dict(self._localizer_run(run_dir, seed), seed=seed))
+            if not self._misses_target(runs[-1]):
+                break
+        kept = runs[-1] if not self._misses_target(runs[-1]) else max(
+            runs, key=lambda r: (r.get('loc/pointing', 0.0), r.get('loc/cIoU', 0.0)))
+        if any(k in kept for k in LOCALIZER_METRICS):
+            check_localizer(kept, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
+            if self._misses_target(kept):
+                self.echo(f'[localizer] warning: after the last schedule its validation {_format_metrics(kept)} '
+                          f'still misses the target {_format_metrics(cfg.localizer_target)}; it beats the centre '
+                          'box, so the job goes on')
+        return kept
 
-        def misses_target(metrics: Dict[str, float]) -> bool:
-            return bool(metrics) and any(metrics[k] < v for k, v in cfg.localizer_target.items())
+    def _misses_target(self, metrics: Mapping[str, float]) -> bool:
+        """Whether validation ``metrics`` (if any were logged) fall below ``localizer_target``."""
+        return any(k in metrics and metrics[k] < v for k, v in self.cfg.localizer_target.items())
 
+    def _localizer_run(self, run_dir: Path, seed: int) -> dict:
+        """One localizer run with ``seed`` in ``run_dir``, resumed to each of ``localizer_train_on`` in turn while it
+        misses its target; returns its checkpoint and last validation metrics (with ``iterations``)."""
+        cfg = self.cfg
         options = list(cfg.localizer_options)
-        ckpt = self._train(cfg.localizer_config, step_dir, options)
-        metrics = self._localizer_metrics(step_dir)
+        ckpt = self._train(cfg.localizer_config, run_dir, options, seed=seed)
+        metrics = self._localizer_metrics(run_dir)
         for max_iters in cfg.localizer_train_on:
-            if not misses_target(metrics):
+            if not self._misses_target(metrics):
                 break
             self.echo(f'[localizer] validation {_format_metrics(metrics)} misses the target '
                       f'{_format_metrics(cfg.localizer_target)}: training on to {max_iters} iterations')
             options = [o for o in options if not o.startswith('train_cfg.max_iters=')]
             options.append(f'train_cfg.max_iters={max_iters}')
-            ckpt = self._train(cfg.localizer_config, step_dir, options)
-            metrics = self._localizer_metrics(step_dir)
-        if metrics:
-            check_localizer(metrics, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
-            if misses_target(metrics):
-                self.echo(f'[localizer] warning: after the last schedule its validation {_format_metrics(metrics)} '
-                          f'still misses the target {_format_metrics(cfg.localizer_target)}; it beats the centre '
-                          'box, so the job goes on')
+            ckpt = self._train(cfg.localizer_config, run_dir, options, seed=seed)
+            metrics = self._localizer_metrics(run_dir)
         return dict(checkpoint=str(ckpt), **metrics)
 
     def _figure(self, step_dir: Path, localizer_ckpt: str) -> dict:

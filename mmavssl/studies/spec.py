@@ -211,6 +211,9 @@ class MainJobConfig:
         localizer_train_on: Longer schedules (``train_cfg.max_iters``, increasing) that the localizer training
             resumes to, one after the other, while its last validation metrics miss ``localizer_target``: on
             another generated set 100 iterations may not suffice (docs/localizer.md). Empty: never train on.
+        localizer_restarts: Fresh localizer runs (seeds ``seed + 1000``, ``seed + 2000``, ...) tried one after the
+            other when a run still misses ``localizer_target`` after its last schedule; each gets the same
+            schedules. Some seeds stall on some generated sets (docs/localizer.md). 0: never restart.
         localizer_target: Validation metrics (``loc/*`` key -> lowest value) the localizer should reach before
             the job goes on. Missing it after the last schedule only prints a warning; a localizer that points
             at the source no better than the centre box stops the job.
@@ -240,7 +243,8 @@ class MainJobConfig:
     init_semi_from_supervised: bool = True
     localizer_options: List[str] = field(default_factory=lambda: [
         'train_cfg.max_iters=100', 'train_cfg.val_interval=100', 'default_hooks.checkpoint.interval=100'])
-    localizer_train_on: List[int] = field(default_factory=lambda: [200, 400])
+    localizer_train_on: List[int] = field(default_factory=lambda: [200, 400, 800])
+    localizer_restarts: int = 1
     localizer_target: Dict[str, float] = field(default_factory=lambda: {'loc/cIoU': 0.5, 'loc/pointing': 0.8})
     semi_options: List[str] = field(default_factory=lambda: ['optim_wrapper.optimizer.lr=0.0002'])
     seed: int = 0
@@ -256,6 +260,8 @@ class MainJobConfig:
                 n <= 0 for n in self.localizer_train_on):
             raise ValueError(f'MainJobConfig: localizer_train_on must be increasing positive iteration counts, got '
                              f'{self.localizer_train_on}.')
+        if self.localizer_restarts < 0:
+            raise ValueError(f'MainJobConfig: localizer_restarts must be >= 0, got {self.localizer_restarts}.')
         unknown = sorted(set(self.localizer_target) - set(LOCALIZER_METRICS))
         if unknown:
             raise ValueError(f'MainJobConfig: localizer_target names {unknown}; use keys of {list(LOCALIZER_METRICS)}.')

@@ -98,6 +98,8 @@ def test_format_summary_reports_the_gain() -> None:
     assert 'Total time 10 s' in table
     summary['localizer']['iterations'] = 400
     assert 'Localizer (validation, 400 iterations): cIoU 0.500' in format_summary(summary)
+    summary['localizer']['seed'] = 1000
+    assert 'Localizer (validation, 400 iterations, seed 1000): cIoU 0.500' in format_summary(summary)
 
 
 def records():

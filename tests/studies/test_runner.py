@@ -7,7 +7,7 @@ stale, failures, tables) is checked exactly; tests/tools/test_run_benchmark.py r
 import json
 import math
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
@@ -251,16 +251,19 @@ def test_main_job_config_needs_keys_for_every_pretraining() -> None:
 
 def _stand_in_localizer(tmp_path: Path, by_iters: Dict[int, Tuple[float, float]], **cfg: Any) -> Tuple[MainJob, List[int], List[str]]:
     """A main job whose localizer 'training' logs the (cIoU, pointing) of ``by_iters`` at the max_iters it is
-    given (each call a new run dir, as a resumed mmengine run), recording the schedules it was asked for."""
+    given (each call a new run dir, as a resumed mmengine run), recording the schedules it was asked for.
+    ``by_iters`` may also map a seed to such a dict (the runs of that seed). Trains on to 200 and 400 unless
+    ``cfg`` says otherwise."""
     calls, lines = [], []
+    cfg = {'localizer_train_on': [200, 400], **cfg}
     job = MainJob(MainJobConfig(work_dir=str(tmp_path), **cfg), tmp_path, echo=lines.append)
 
-    def train(config: str, step_dir: Path, options: Sequence[str] = ()) -> Path:
+    def train(config: str, step_dir: Path, options: Sequence[str] = (), seed: Optional[int] = None) -> Path:
         iters = int(next(o for o in options if o.startswith('train_cfg.max_iters=')).split('=')[1])
         calls.append(iters)
         run = step_dir / 'train' / f'2026010{len(calls)}_000000' / 'vis_data'
         run.mkdir(parents=True)
-        ciou, pointing = by_iters[iters]
+        ciou, pointing = (by_iters[seed] if seed in by_iters else by_iters)[iters]
         # as mmengine logs an iteration-based run: training rows with 'iter', validation rows with step = epoch 0
         row = {'loc/cIoU': ciou, 'loc/pointing': pointing, 'loc/center/pointing': 0.7, 'step': 0}
         train_row = {'loss': 1.0, 'iter': iters, 'step': iters}
@@ -276,22 +279,41 @@ def test_localizer_trains_on_while_it_misses_the_target(tmp_path: Path) -> None:
     result = job._localizer(tmp_path / 'localizer')
     assert calls == [100, 200, 400]
     assert result == {'checkpoint': str(tmp_path / 'localizer' / 'train' / 'iter_400.pth'), 'loc/cIoU': 0.86,
-                      'loc/pointing': 0.82, 'loc/center/pointing': 0.7, 'iterations': 400}
+                      'loc/pointing': 0.82, 'loc/center/pointing': 0.7, 'iterations': 400, 'seed': 0}
     assert sum('training on to' in line for line in lines) == 2 and not any('warning' in line for line in lines)
     # the target met early: no further schedule
     job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.7, 1.0)})
     assert job._localizer(tmp_path / 'b' / 'localizer')['iterations'] == 100 and calls == [100]
 
 
+def test_localizer_restarts_with_another_seed_after_its_last_schedule(tmp_path: Path) -> None:
+    stalls = {100: (0.06, 0.38), 200: (0.31, 0.66), 400: (0.5, 0.75)}
+    job, calls, lines = _stand_in_localizer(tmp_path, {0: stalls, 1000: {100: (0.3, 0.7), 200: (0.6, 0.9)}})
+    result = job._localizer(tmp_path / 'localizer')
+    assert calls == [100, 200, 400, 100, 200]
+    restart = tmp_path / 'localizer' / 'restart1_seed1000'
+    assert result == {'checkpoint': str(restart / 'train' / 'iter_200.pth'), 'loc/cIoU': 0.6, 'loc/pointing': 0.9,
+                      'loc/center/pointing': 0.7, 'iterations': 200, 'seed': 1000}
+    assert sum('starting afresh with seed 1000' in line for line in lines) == 1
+    # both runs miss the target: the one that points best is kept, with the warning
+    job, calls, lines = _stand_in_localizer(tmp_path / 'b', {0: stalls, 1000: {100: (0.0, 0.2), 200: (0.0, 0.3),
+                                                                               400: (0.2, 0.6)}})
+    assert job._localizer(tmp_path / 'b' / 'localizer')['seed'] == 0 and calls == [100, 200, 400] * 2
+    assert 'still misses the target' in lines[-1]
+
+
 def test_localizer_below_target_goes_on_with_a_warning_and_stops_at_the_centre_box(tmp_path: Path) -> None:
-    job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.75), 200: (0.3, 0.8), 400: (0.49, 0.92)})
+    job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.75), 200: (0.3, 0.8), 400: (0.49, 0.92)},
+                                            localizer_restarts=0)
     assert job._localizer(tmp_path / 'localizer')['loc/cIoU'] == 0.49 and calls == [100, 200, 400]
     assert 'still misses the target loc/cIoU 0.500, loc/pointing 0.800' in lines[-1]
     job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.0, 0.2), 200: (0.0, 0.6), 400: (0.0, 0.7)})
     with pytest.raises(RuntimeError, match='pointing accuracy 0.70 does not beat the centre box'):
         job._localizer(tmp_path / 'b' / 'localizer')
-    # no train-on: the first schedule decides
-    job, calls, _ = _stand_in_localizer(tmp_path / 'c', {100: (0.0, 0.2)}, localizer_train_on=[])
+    assert calls == [100, 200, 400] * 2
+    # no train-on, no restart: the first schedule decides
+    job, calls, _ = _stand_in_localizer(tmp_path / 'c', {100: (0.0, 0.2)}, localizer_train_on=[],
+                                        localizer_restarts=0)
     with pytest.raises(RuntimeError, match='does not beat the centre box'):
         job._localizer(tmp_path / 'c' / 'localizer')
     assert calls == [100]
@@ -315,6 +337,8 @@ def test_training_on_resumes_the_run_to_the_longer_schedule(tmp_path: Path, monk
 def test_main_job_config_checks_the_localizer_schedule() -> None:
     with pytest.raises(ValueError, match='increasing positive'):
         MainJobConfig(localizer_train_on=[400, 200])
+    with pytest.raises(ValueError, match='localizer_restarts must be >= 0'):
+        MainJobConfig(localizer_restarts=-1)
     with pytest.raises(ValueError, match=r"localizer_target names \['loc/auc'\]"):
         MainJobConfig(localizer_target={'loc/auc': 0.5})
 
