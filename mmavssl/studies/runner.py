@@ -423,9 +423,10 @@ class MainJob:
                 last = dict({k: float(row[k]) for k in LOCALIZER_METRICS}, iterations=trained)
         return last
 
-    def _localizer(self, step_dir: Path) -> dict:
+    def train_localizer(self, step_dir: Path) -> dict:
         """Train the localizer, training on through ``localizer_train_on`` while it misses its target, and starting
-        afresh with another seed (``localizer_restarts`` times) when the last schedule still misses it.
+        afresh with another seed (``localizer_restarts`` times) when the last schedule still misses it: the job's
+        localizer step, which ``tools/analysis/train_localizer.py`` runs alone (the studies' localizer).
 
         The first run trains in ``step_dir``, restart ``k`` with seed ``seed + 1000 k`` in
         ``step_dir/restart<k>_seed<S>``. The first run that meets the target is kept; when none does, the one with
@@ -523,7 +524,7 @@ class MainJob:
                              lambda d, config=config: dict(checkpoint=str(self._train(config, d))))
             sup_opts += [f'{key}={enc["checkpoint"]}' for key in cfg.pretrained_keys[encoder]]
 
-        loc = self._step('localizer', next(step), total, self._localizer)
+        loc = self._step('localizer', next(step), total, self.train_localizer)
         sup = self._step('supervised', next(step), total,
                          lambda d: self._train_and_test(cfg.supervised_config, d, sup_opts))
         semi_opts = [f'{cfg.localizer_ckpt_key}={loc["checkpoint"]}']

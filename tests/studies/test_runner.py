@@ -276,20 +276,20 @@ def _stand_in_localizer(tmp_path: Path, by_iters: Dict[int, Tuple[float, float]]
 
 def test_localizer_trains_on_while_it_misses_the_target(tmp_path: Path) -> None:
     job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.54), 200: (0.18, 0.85), 400: (0.86, 0.82)})
-    result = job._localizer(tmp_path / 'localizer')
+    result = job.train_localizer(tmp_path / 'localizer')
     assert calls == [100, 200, 400]
     assert result == {'checkpoint': str(tmp_path / 'localizer' / 'train' / 'iter_400.pth'), 'loc/cIoU': 0.86,
                       'loc/pointing': 0.82, 'loc/center/pointing': 0.7, 'iterations': 400, 'seed': 0}
     assert sum('training on to' in line for line in lines) == 2 and not any('warning' in line for line in lines)
     # the target met early: no further schedule
     job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.7, 1.0)})
-    assert job._localizer(tmp_path / 'b' / 'localizer')['iterations'] == 100 and calls == [100]
+    assert job.train_localizer(tmp_path / 'b' / 'localizer')['iterations'] == 100 and calls == [100]
 
 
 def test_localizer_restarts_with_another_seed_after_its_last_schedule(tmp_path: Path) -> None:
     stalls = {100: (0.06, 0.38), 200: (0.31, 0.66), 400: (0.5, 0.75)}
     job, calls, lines = _stand_in_localizer(tmp_path, {0: stalls, 1000: {100: (0.3, 0.7), 200: (0.6, 0.9)}})
-    result = job._localizer(tmp_path / 'localizer')
+    result = job.train_localizer(tmp_path / 'localizer')
     assert calls == [100, 200, 400, 100, 200]
     restart = tmp_path / 'localizer' / 'restart1_seed1000'
     assert result == {'checkpoint': str(restart / 'train' / 'iter_200.pth'), 'loc/cIoU': 0.6, 'loc/pointing': 0.9,
@@ -298,24 +298,24 @@ def test_localizer_restarts_with_another_seed_after_its_last_schedule(tmp_path: 
     # both runs miss the target: the one that points best is kept, with the warning
     job, calls, lines = _stand_in_localizer(tmp_path / 'b', {0: stalls, 1000: {100: (0.0, 0.2), 200: (0.0, 0.3),
                                                                                400: (0.2, 0.6)}})
-    assert job._localizer(tmp_path / 'b' / 'localizer')['seed'] == 0 and calls == [100, 200, 400] * 2
+    assert job.train_localizer(tmp_path / 'b' / 'localizer')['seed'] == 0 and calls == [100, 200, 400] * 2
     assert 'still misses the target' in lines[-1]
 
 
 def test_localizer_below_target_goes_on_with_a_warning_and_stops_at_the_centre_box(tmp_path: Path) -> None:
     job, calls, lines = _stand_in_localizer(tmp_path, {100: (0.2, 0.75), 200: (0.3, 0.8), 400: (0.49, 0.92)},
                                             localizer_restarts=0)
-    assert job._localizer(tmp_path / 'localizer')['loc/cIoU'] == 0.49 and calls == [100, 200, 400]
+    assert job.train_localizer(tmp_path / 'localizer')['loc/cIoU'] == 0.49 and calls == [100, 200, 400]
     assert 'still misses the target loc/cIoU 0.500, loc/pointing 0.800' in lines[-1]
     job, calls, _ = _stand_in_localizer(tmp_path / 'b', {100: (0.0, 0.2), 200: (0.0, 0.6), 400: (0.0, 0.7)})
     with pytest.raises(RuntimeError, match='pointing accuracy 0.70 does not beat the centre box'):
-        job._localizer(tmp_path / 'b' / 'localizer')
+        job.train_localizer(tmp_path / 'b' / 'localizer')
     assert calls == [100, 200, 400] * 2
     # no train-on, no restart: the first schedule decides
     job, calls, _ = _stand_in_localizer(tmp_path / 'c', {100: (0.0, 0.2)}, localizer_train_on=[],
                                         localizer_restarts=0)
     with pytest.raises(RuntimeError, match='does not beat the centre box'):
-        job._localizer(tmp_path / 'c' / 'localizer')
+        job.train_localizer(tmp_path / 'c' / 'localizer')
     assert calls == [100]
 
 
