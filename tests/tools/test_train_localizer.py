@@ -72,3 +72,25 @@ def test_trains_a_real_config_through_tools_train(tmp_path: Path) -> None:
     kept = json.loads((work / 'localizer.json').read_text())
     assert Path(kept['checkpoint']).name == 'iter_4.pth' and kept['seed'] == 0
     assert (work / 'localizer.pth').read_bytes() == Path(kept['checkpoint']).read_bytes()
+
+
+
+class _Stop(Exception):
+    """Raised by the stand-in step once it has seen the job's config."""
+
+
+def test_by_default_trains_on_to_the_main_jobs_schedules_beyond_the_first(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+
+    def step(job: MainJob, step_dir: Path) -> dict:
+        seen.append(job.cfg.localizer_train_on)
+        raise _Stop
+
+    monkeypatch.setattr(MainJob, 'train_localizer', step)
+    tool = load_script(TOOL)
+    for work, args in (('a', ['--cfg-options', 'train_cfg.max_iters=300']), ('b', []), ('c', ['--train-on'])):
+        with pytest.raises(_Stop):
+            tool.main([str(TOY_CONFIG), '--work-dir', str(tmp_path / work), *args])
+    # the toy config's own schedule is 8 iterations
+    assert seen == [[400, 800], [200, 400, 800], []]

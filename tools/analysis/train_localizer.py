@@ -35,9 +35,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('config', help='localizer training config')
     parser.add_argument('--work-dir', required=True, help='folder of the runs, localizer.pth and localizer.json')
     parser.add_argument('--seed', type=int, default=0, help='seed of the first run (restart k: seed + 1000 k)')
-    parser.add_argument('--train-on', type=int, nargs='*', default=defaults.localizer_train_on,
+    parser.add_argument('--train-on', type=int, nargs='*',
                         help='longer train_cfg.max_iters to resume to, one after the other, while the target is '
-                             'missed; each above the config\'s schedule (none: never train on)')
+                             'missed; each above the first run\'s schedule (given without values: never train on; '
+                             f'default: those of the main job\'s {defaults.localizer_train_on} above it)')
     parser.add_argument('--restarts', type=int, default=defaults.localizer_restarts,
                         help='fresh runs with another seed after the last schedule still misses the target')
     parser.add_argument('--target', nargs='+', metavar='KEY=VALUE',
@@ -68,6 +69,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         sys.exit(f'{ckpt_out} exists without {metrics_out}: this tool did not write it; move it away first.')
     config = str(Path(args.config).resolve())
     start = first_schedule(config, args.cfg_options)
+    if args.train_on is None:
+        args.train_on = [n for n in MainJobConfig().localizer_train_on if n > start]
     if any(n <= start for n in args.train_on):
         sys.exit(f'--train-on {args.train_on}: every schedule must exceed the first run\'s {start} iterations '
                  f'(train_cfg.max_iters of {args.config} or --cfg-options).')
