@@ -54,6 +54,16 @@ def test_bad_arguments_stop_before_any_training(tmp_path: Path, monkeypatch: pyt
         load_script(TOOL).main([str(TOY_CONFIG), '--work-dir', str(tmp_path), '--train-on', '16', *args])
 
 
+def test_a_missing_config_or_one_without_an_iteration_schedule_is_named(tmp_path: Path) -> None:
+    tool = load_script(TOOL)
+    with pytest.raises(SystemExit, match='nope.py: no such config file'):
+        tool.main([str(tmp_path / 'nope.py'), '--work-dir', str(tmp_path / 'a')])
+    epochs = tmp_path / 'epochs.py'
+    epochs.write_text("train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=2)\n")
+    with pytest.raises(SystemExit, match='has no train_cfg.max_iters'):
+        tool.main([str(epochs), '--work-dir', str(tmp_path / 'b')])
+
+
 def test_a_checkpoint_it_did_not_write_is_never_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / 'localizer.pth').write_bytes(b'mine')
     monkeypatch.setattr(MainJob, 'train_localizer', lambda *a: pytest.fail('trained over a user checkpoint'))

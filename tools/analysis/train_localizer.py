@@ -54,7 +54,11 @@ def first_schedule(config: str, cfg_options: List[str]) -> int:
     for option in cfg_options:
         if option.startswith('train_cfg.max_iters='):
             return int(option.split('=', 1)[1])
-    return int(Config.fromfile(config).train_cfg.max_iters)
+    max_iters = Config.fromfile(config).get('train_cfg', {}).get('max_iters')
+    if max_iters is None:
+        sys.exit(f'{config} has no train_cfg.max_iters: training on needs an iteration-based schedule '
+                 '(IterBasedTrainLoop), as configs/localizer/fnac_r18_synthetic.py has.')
+    return int(max_iters)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -67,6 +71,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         return
     if ckpt_out.exists():
         sys.exit(f'{ckpt_out} exists without {metrics_out}: this tool did not write it; move it away first.')
+    if not Path(args.config).is_file():
+        sys.exit(f'{args.config}: no such config file (relative paths are relative to {os.getcwd()}).')
     config = str(Path(args.config).resolve())
     start = first_schedule(config, args.cfg_options)
     if args.train_on is None:
