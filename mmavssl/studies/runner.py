@@ -440,13 +440,13 @@ class MainJob:
             RuntimeError: If the kept run points at the source no better than the centre box.
         """
         cfg = self.cfg
-        runs = []
+        runs, target = [], format_localizer_metrics(cfg.localizer_target)
         for restart in range(cfg.localizer_restarts + 1):
             seed = cfg.seed + 1000 * restart
             run_dir = step_dir / f'restart{restart}_seed{seed}' if restart else step_dir
             if restart:
-                self.echo(f'[localizer] validation {_format_metrics(runs[-1])} still misses the target '
-                          f'{_format_metrics(cfg.localizer_target)}: starting afresh with seed {seed} in {run_dir}')
+                self.echo(f'[localizer] validation {format_localizer_metrics(runs[-1])} still misses the target '
+                          f'{target}: starting afresh with seed {seed} in {run_dir}')
             runs.append(dict(self._localizer_run(run_dir, seed), seed=seed))
             if not self._misses_target(runs[-1]):
                 break
@@ -455,8 +455,8 @@ class MainJob:
         if any(k in kept for k in LOCALIZER_METRICS):
             check_localizer(kept, f'Train it longer (see {step_dir / "log.txt"}); nothing after this step ran.')
             if self._misses_target(kept):
-                self.echo(f'[localizer] warning: after the last schedule its validation {_format_metrics(kept)} '
-                          f'still misses the target {_format_metrics(cfg.localizer_target)}; it beats the centre '
+                self.echo(f'[localizer] warning: after the last schedule its validation '
+                          f'{format_localizer_metrics(kept)} still misses the target {target}; it beats the centre '
                           'box, so the job goes on')
         return kept
 
@@ -474,8 +474,8 @@ class MainJob:
         for max_iters in cfg.localizer_train_on:
             if not self._misses_target(metrics):
                 break
-            self.echo(f'[localizer] validation {_format_metrics(metrics)} misses the target '
-                      f'{_format_metrics(cfg.localizer_target)}: training on to {max_iters} iterations')
+            self.echo(f'[localizer] validation {format_localizer_metrics(metrics)} misses the target '
+                      f'{format_localizer_metrics(cfg.localizer_target)}: training on to {max_iters} iterations')
             options = [o for o in options if not o.startswith('train_cfg.max_iters=')]
             options.append(f'train_cfg.max_iters={max_iters}')
             ckpt = self._train(cfg.localizer_config, run_dir, options, seed=seed)
@@ -548,8 +548,15 @@ class MainJob:
         return summary
 
 
-def _format_metrics(metrics: Mapping[str, float]) -> str:
-    """``loc/cIoU 0.49, loc/pointing 0.92`` for the ``loc/*`` keys of ``metrics``."""
+def format_localizer_metrics(metrics: Mapping[str, float]) -> str:
+    """One line of a localizer's metrics for logs and messages.
+
+    Args:
+        metrics: Metric name -> value; only the ``loc/*`` keys are shown, in their order.
+
+    Returns:
+        E.g. ``loc/cIoU 0.490, loc/pointing 0.920``.
+    """
     return ', '.join(f'{k} {v:.3f}' for k, v in metrics.items() if k.startswith('loc/'))
 
 

@@ -84,7 +84,6 @@ def test_trains_a_real_config_through_tools_train(tmp_path: Path) -> None:
     assert (work / 'localizer.pth').read_bytes() == Path(kept['checkpoint']).read_bytes()
 
 
-
 class _Stop(Exception):
     """Raised by the stand-in step once it has seen the job's config."""
 

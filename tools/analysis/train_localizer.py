@@ -21,8 +21,7 @@ from typing import List, Optional
 
 from mmengine.config import Config
 
-from mmavssl.studies import MainJob, MainJobConfig
-from mmavssl.studies.spec import LOCALIZER_METRICS
+from mmavssl.studies import LOCALIZER_METRICS, MainJob, MainJobConfig, format_localizer_metrics
 from mmavssl.utils.cli import HelpFormatter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -101,7 +100,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     os.replace(tmp, ckpt_out)
     metrics_out.write_text(json.dumps(kept, indent=1) + '\n')
     print(f'kept {kept["checkpoint"]} (seed {kept["seed"]}, {kept.get("iterations", "?")} iterations): '
-          f'{", ".join(f"{k} {kept[k]:.3f}" for k in LOCALIZER_METRICS if k in kept)} -> {ckpt_out}')
+          f'{format_localizer_metrics(kept)} -> {ckpt_out}')
 
 
 if __name__ == '__main__':
