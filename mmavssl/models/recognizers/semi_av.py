@@ -83,11 +83,14 @@ class PseudoLabels(NamedTuple):
         probs: (B_u, K) teacher probabilities on the weak views.
         mask: (B_u,) float 0/1, the threshold's verdict (Eq. 3 / 4).
         labels: (B_u,) long hard pseudo labels, ``probs.argmax(1)``.
+        feats: The teacher's embeddings of the weak views (``video`` (B_u, Dv), ``audio`` (B_u, Da) or None), for
+            terms that read the teacher's other heads; None where a caller built the labels without them.
     """
 
     probs: Tensor
     mask: Tensor
     labels: Tensor
+    feats: Optional[Dict[str, Optional[Tensor]]] = None
 
 
 class MixBatch(NamedTuple):
@@ -434,7 +437,7 @@ class SemiSupervisedAVRecognizer(BaseModel):
                 scored = torch.zeros_like(probs).scatter_(1, labels[:, None],
                                                           conf.gather(1, labels[:, None]).clamp_min(1e-30))
         mask = self.threshold(scored, self._sample_idx(batch.samples_u, batch.imgs_w.device))
-        return PseudoLabels(probs=probs, mask=mask, labels=labels)
+        return PseudoLabels(probs=probs, mask=mask, labels=labels, feats=feats)
 
     def loss_sup(self, feats_l: Dict[str, Optional[Tensor]], batch: SemiBatch) -> Dict[str, Tensor]:
         """``L_s`` (Eq. 1): the recognizer's own per-sample loss, so its auxiliary terms (if any) train too.
