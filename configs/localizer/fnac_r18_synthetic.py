@@ -12,7 +12,7 @@
 # field a cell can only match the audio by what it sees. See docs/localizer.md.
 _base_ = ['../_base_/models/fnac_r18.py', '../_base_/default_runtime.py']
 
-root = 'data/synthetic_av_bench/'
+root = '{{$MMAVSSL_SYNTHETIC_ROOT:data/synthetic_av_bench}}/'  # as configs/_base_/datasets/synthetic_av.py
 frame_size = 64  # frames as the recognizer of configs/synthetic/ sees them
 input_size = (64, 64)  # no resize: layer1's 43 px receptive field spans about one object
 window = 0.3

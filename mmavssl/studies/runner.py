@@ -37,8 +37,9 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from mmavssl.synthetic import BENCHMARK_PRESET, SOURCE_PRESET, SyntheticAVConfig, generate_dataset
 from .report import compare_predictions, format_summary
-from .spec import (CHECKPOINT_KINDS, DEFAULT_METRICS, METRICS, OPTIONAL_METRICS, LOCALIZER_METRICS, BenchmarkEntry,
-                   MainJobConfig, RunRecord, flatten_options, format_cfg_options, predictions_path, write_json)
+from .spec import (CHECKPOINT_KINDS, DATA_ROOT_ENV, DEFAULT_METRICS, METRICS, OPTIONAL_METRICS, LOCALIZER_METRICS,
+                   SOURCE_ROOT_ENV, BenchmarkEntry, MainJobConfig, RunRecord, flatten_options, format_cfg_options,
+                   predictions_path, write_json)
 
 STATE_DIR = 'benchmark'
 
@@ -309,15 +310,18 @@ def run_study(entries: Sequence[BenchmarkEntry], work_dir: Union[str, os.PathLik
     return [record for entry in entries for seed in seeds for record in study.run(entry, seed)]
 
 
-def _run_streaming(cmd: Sequence[str], log_path: Path, echo: Callable[[str], None], repo_root: Path) -> None:
+def _run_streaming(cmd: Sequence[str], log_path: Path, echo: Callable[[str], None], repo_root: Path,
+                   env: Optional[Mapping[str, str]] = None) -> None:
     """Run ``cmd`` from the repository root ``repo_root``, echoing and appending its output to ``log_path``.
+
+    ``env`` adds variables to the subprocess's environment (e.g. the data roots the synthetic configs read).
 
     Raises:
         RuntimeError: If the command fails, naming the log to read.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(repo_root), os.environ.get('PYTHONPATH')])),
-               PYTHONUNBUFFERED='1', HF_HUB_OFFLINE='1')
+               PYTHONUNBUFFERED='1', HF_HUB_OFFLINE='1', **(env or {}))
     with open(log_path, 'a') as log:
         log.write(f'\n$ {" ".join(cmd)}\n')
         proc = subprocess.Popen(list(cmd), cwd=repo_root, env=env, stdout=subprocess.PIPE,
@@ -358,6 +362,11 @@ class MainJob:
         self.echo = echo
         self.root = self.repo_root / cfg.work_dir
         self.timings: Dict[str, float] = {}
+        # The synthetic configs read their data folders from these (mmengine's {{$VAR:default}}), so every step
+        # trains and tests on the sets this job generated, wherever --data-root / --source-root put them.
+        self.env = {DATA_ROOT_ENV: cfg.data_root}
+        if cfg.source_root is not None:
+            self.env[SOURCE_ROOT_ENV] = cfg.source_root
 
     def _step(self, name: str, index: int, total: int, fn: Callable[[Path], dict]) -> dict:
         """Run one step unless its ``step_done.json`` exists; return the step's result."""
@@ -390,7 +399,7 @@ class MainJob:
             cmd.append('--resume')
         if cfg_options:
             cmd += ['--cfg-options', *cfg_options]
-        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root, self.env)
         return _last_checkpoint(train_dir, self.repo_root)
 
     def _train_and_test(self, config: str, step_dir: Path, cfg_options: Sequence[str] = ()) -> dict:
@@ -402,7 +411,7 @@ class MainJob:
                '--dump', str(dump)]
         if cfg_options:
             cmd += ['--cfg-options', *cfg_options]
-        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root, self.env)
         metrics, path = read_test_metrics(test_dir, METRICS)
         found = json.loads(path.read_text())
         metrics.update({k: float(found[k]) for k in OPTIONAL_METRICS if k in found})
@@ -489,7 +498,7 @@ class MainJob:
                str(Path(self.cfg.data_root) / 'test.txt'), '--index', str(self.cfg.figure_index),
                '--localizer-config', self.cfg.localizer_config, '--checkpoint', localizer_ckpt,
                '--out-dir', str(out_dir), '--overwrite']
-        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root)
+        _run_streaming(cmd, step_dir / 'log.txt', self.echo, self.repo_root, self.env)
         found = sorted((self.repo_root / out_dir).glob('*_fig3.png'))
         if not found:
             raise RuntimeError(f'visualize_masks.py wrote no *_fig3.png under {out_dir}; see {step_dir / "log.txt"}')

@@ -26,6 +26,12 @@ OPTIONAL_METRICS = ('subset/sound_names_class', 'subset/sound_ambiguous')
 # The localizer's validation metrics, and the centre-box baseline it must beat.
 LOCALIZER_METRICS = ('loc/cIoU', 'loc/pointing', 'loc/center/pointing')
 
+# Environment variables the synthetic configs read their data folders from (mmengine's `{{$VAR:default}}`):
+# the benchmark (configs/_base_/datasets/synthetic_av.py, configs/localizer/fnac_r18_synthetic.py) and the
+# pretraining source set. Unset, they are data/synthetic_av_bench and data/synthetic_av_source.
+DATA_ROOT_ENV = 'MMAVSSL_SYNTHETIC_ROOT'
+SOURCE_ROOT_ENV = 'MMAVSSL_SYNTHETIC_SOURCE_ROOT'
+
 
 @dataclass
 class BenchmarkEntry:

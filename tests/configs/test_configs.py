@@ -123,6 +123,19 @@ def test_supervised_config_modality_and_list(name: str, modality: str, ann: str)
     assert cfg.test_dataloader.dataset.ann_file == 'data/synthetic_av_bench/test.txt'
 
 
+@pytest.mark.parametrize('name', ['synthetic/asl_1shot.py', 'synthetic/supervised_av_1shot.py',
+                                  'localizer/fnac_r18_synthetic.py', 'synthetic/pretrain_source_video.py'])
+def test_synthetic_data_roots_follow_the_environment(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('MMAVSSL_SYNTHETIC_ROOT', '/elsewhere/bench')
+    monkeypatch.setenv('MMAVSSL_SYNTHETIC_SOURCE_ROOT', '/elsewhere/source')
+    cfg = load(name)
+    root = '/elsewhere/source/' if 'pretrain_source' in name else '/elsewhere/bench/'
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[key].dataset
+        for part in dataset.get('datasets', [dataset]):  # the semi-supervised loader concatenates two lists
+            assert part.ann_file.startswith(root) and str(part.data_prefix.get('video', root)).startswith(root), key
+
+
 def tiny_set_options(root: Path) -> List[str]:
     """``--cfg-options`` pointing supervised_av.py at ``root`` with 2 iterations of batch 2 at 32^2."""
     # model.*.init_cfg=None: the encoders start from scratch, the source-set pretraining checkpoint is not made here

@@ -6,14 +6,15 @@ stale, failures, tables) is checked exactly; tests/tools/test_run_benchmark.py r
 """
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
 from mmavssl.studies.report import format_summary, load_records, markdown_table, summarize, write_outputs
-from mmavssl.studies.runner import MainJob, read_test_metrics, run_main_job, run_study
-from mmavssl.studies.spec import BenchmarkEntry, MainJobConfig, RunRecord
+from mmavssl.studies.runner import MainJob, _run_streaming, read_test_metrics, run_main_job, run_study
+from mmavssl.studies.spec import DATA_ROOT_ENV, SOURCE_ROOT_ENV, BenchmarkEntry, MainJobConfig, RunRecord
 
 from toolbox_testing import DATA_DIR, REPO_ROOT, TOY_CONFIG
 
@@ -357,3 +358,14 @@ def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: P
     assert result['path'].endswith('clip_fig3.png')
     assert '--ann-file bench/test.txt --index 3' in args and '--checkpoint loc.pth' in args
     assert f'--localizer-config {MainJobConfig().localizer_config}' in args
+
+
+def test_main_job_steps_read_the_job_data_roots(tmp_path: Path) -> None:
+    # the synthetic configs read their folders from these variables, so --data-root reaches every step
+    job = MainJob(MainJobConfig(data_root='sets/bench7', source_root='sets/source7'), tmp_path, echo=lambda _: None)
+    lines: List[str] = []
+    code = f'import os; print(os.environ["{DATA_ROOT_ENV}"], os.environ["{SOURCE_ROOT_ENV}"])'
+    _run_streaming([sys.executable, '-c', code], tmp_path / 'log.txt', lines.append, tmp_path, job.env)
+    assert lines == ['sets/bench7 sets/source7']
+    assert DATA_ROOT_ENV in MainJob(MainJobConfig(source_root=None), tmp_path).env
+    assert SOURCE_ROOT_ENV not in MainJob(MainJobConfig(source_root=None), tmp_path).env

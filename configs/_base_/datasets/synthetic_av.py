@@ -20,7 +20,10 @@
 #   semi-supervised loader (configs/_base_/synthetic_semi.py trains with it): semi_train_dataloader and its parts
 #                   below (branch_field, loc_window, semi_decode, loc_transforms, strong_loc,
 #                   labeled_pipeline, unlabeled_pipeline, labeled_dataset, unlabeled_dataset)
-data_root = 'data/synthetic_av_bench/'
+# Data folders: data/synthetic_av_bench and data/synthetic_av_source unless the environment variables
+# MMAVSSL_SYNTHETIC_ROOT / MMAVSSL_SYNTHETIC_SOURCE_ROOT name others (mmengine's {{$VAR:default}}; the main job
+# sets them to its --data-root / --source-root).
+data_root = '{{$MMAVSSL_SYNTHETIC_ROOT:data/synthetic_av_bench}}/'
 # The audio encoder pretrained on the source set (configs/synthetic/pretrain_source_audio.py), the benchmark's
 # stand-in for the paper's AudioSet initialisation; tools/run_main_job.sh and synthetic_study.sh train it here once.
 pretrained = 'work_dirs/synthetic_pretrain/iter_400.pth'
@@ -94,7 +97,7 @@ test_evaluator = val_evaluator
 # The pretraining source set (data/synthetic_av_source, `generate.py --preset source`) in the loaders above, for
 # configs/synthetic/pretrain_source_{audio,video}.py: full training list, validation list also as the test list,
 # no subset metric (every source clip's sound names its class), one checkpoint kept.
-source_root = 'data/synthetic_av_source/'
+source_root = '{{$MMAVSSL_SYNTHETIC_SOURCE_ROOT:data/synthetic_av_source}}/'
 source_num_classes = 4
 source_dataset = dict(data_prefix=dict(video=source_root), classes_file=source_root + 'classes.txt')
 source_train_dataloader = dict(dataset=dict(source_dataset, ann_file=source_root + 'train_all.txt'))
