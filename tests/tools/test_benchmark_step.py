@@ -51,8 +51,12 @@ def test_interleaved_run_reports_every_arm(bench) -> None:
     assert list(result['localizer']) == ['reference', 'config']
     assert result['agreement']['config']['mask_equal'] == 1.0
     assert result['agreement']['config']['max_abs_diff'] < 1e-4
+    # the ASL step runs the map pass on top of the TubeToken step's work
+    flops, loc_flops = result['gflops'], result['localizer_gflops']
+    assert flops['ASLGuidedMixup[config]'] > flops['TubeTokenMixup'] > 0
+    assert flops['ASLGuidedMixup[config]'] - flops['TubeTokenMixup'] == pytest.approx(loc_flops['config'], rel=0.05)
     text = bench.summarise(result)
-    assert 'ASLGuidedMixup[config]' in text and 'localizer pass alone' in text
+    assert 'ASLGuidedMixup[config]' in text and 'localizer pass alone' in text and 'GFLOP/s' in text
 
 
 def test_sweep_points_override_the_config(bench) -> None:

@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -50,6 +50,7 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmavssl.utils.cli import HelpFormatter  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from torch import nn  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from mmavssl.models.localizers.fnac import REFERENCE_MAP_PASS, map_pass_settings  # noqa: E402
 from mmavssl.models.utils.flops import without_checkpoints  # noqa: E402
@@ -260,7 +261,8 @@ def run(cfg: Config, shapes: StepShapes, mixers: Sequence[str], map_passes: Sequ
         device: Device.
 
     Returns:
-        ``{'shapes', 'device', 'steps': {arm: [s]}, 'localizer': {pass: [s]}, 'memory_mib': {...}}``.
+        ``{'shapes', 'device', 'steps': {arm: [s]}, 'localizer': {pass: [s]}, 'memory_mib': {...},
+        'gflops': {arm: GFLOPs of one step}, 'localizer_gflops': {pass: GFLOPs of one map pass}}``.
     """
     init_default_scope('mmavssl')
     model_cfg = without_checkpoints(cfg.model.to_dict())
@@ -308,6 +310,9 @@ def run(cfg: Config, shapes: StepShapes, mixers: Sequence[str], map_passes: Sequ
         for _ in range(warmup):
             step(arm)
         memory[arm.name] = peak_memory_mib(device)
+    # one untimed step per arm (and one map pass per timed pass) under torch's FLOP counter
+    flops = {arm.name: count_gflops(lambda arm=arm: step(arm)) for arm in arms}
+    loc_flops = {name: count_gflops(lambda settings=settings: localize(settings)) for name, settings in passes.items()}
     for settings in passes.values():
         for _ in range(warmup):
             localize(settings)
@@ -327,7 +332,15 @@ def run(cfg: Config, shapes: StepShapes, mixers: Sequence[str], map_passes: Sequ
         grid = tuple(model.student.video_backbone.token_grid(*loc_inputs[0].shape[2:]))
         agreement = map_agreement(localizer, map_arm.mixer, grid, loc_inputs, passes)
     return dict(shapes=asdict(shapes), device=str(device), threads=torch.get_num_threads(), steps=steps,
-                localizer=alone, memory_mib=memory, agreement=agreement)
+                localizer=alone, memory_mib=memory, agreement=agreement, gflops=flops, localizer_gflops=loc_flops)
+
+
+def count_gflops(fn: Callable[[], Any]) -> float:
+    """GFLOPs that ``fn()`` runs, as ``torch.utils.flop_counter`` counts them (a multiply-add is 2 FLOPs;
+    convolutions and matrix products only, forward and backward)."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops() / 1e9
 
 
 def map_agreement(localizer: nn.Module, mixer: nn.Module, grid: Tuple[int, int, int],
@@ -375,19 +388,23 @@ def summarise(result: Dict[str, Any]) -> str:
     first = names[0]
     lines = [f"device {result['device']} ({result['threads']} threads), shapes {result['shapes']}",
              f'{"arm":34s} {"median s":>9s} {"min s":>8s} {"ratio":>6s} {"min r.":>6s} {"paired":>6s} '
-             f'{"peak MiB":>9s}']
+             f'{"peak MiB":>9s} {"GFLOP":>7s} {"GFLOP/s":>8s}']
     for name in names:
         times = steps[name]
         ratio = statistics.median(times) / statistics.median(steps[first])
         min_ratio = min(times) / min(steps[first])
         # per-iteration ratio to the first arm, run next to it: robust to load that drifts between iterations
         paired = statistics.median(t / r for t, r in zip(times, steps[first]))
+        gflops = result['gflops'][name]
         lines.append(f'{name:34s} {statistics.median(times):9.4f} {min(times):8.4f} {ratio:6.3f} {min_ratio:6.3f} '
-                     f'{paired:6.3f} {result["memory_mib"][name]:9.0f}')
+                     f'{paired:6.3f} {result["memory_mib"][name]:9.0f} {gflops:7.2f} '
+                     f'{gflops / statistics.median(times):8.1f}')
     if result['localizer']:
-        lines.append('localizer pass alone (map pass: median s, min s)')
+        lines.append('localizer pass alone (map pass: median s, min s, GFLOP, GFLOP/s at the median)')
         for name, times in result['localizer'].items():
-            lines.append(f'  {name:32s} {statistics.median(times):9.4f} {min(times):8.4f}')
+            gflops = result['localizer_gflops'][name]
+            lines.append(f'  {name:32s} {statistics.median(times):9.4f} {min(times):8.4f} {gflops:7.2f} '
+                         f'{gflops / statistics.median(times):8.1f}')
     if result['agreement']:
         lines.append('maps and masks against the reference pass (max |map difference|, maps = cosine / tau; '
                      'mask entries equal, 20 seeded draws; kept fraction)')
