@@ -195,9 +195,12 @@ class MainJobConfig:
     """What the main job runs; the defaults are the README's 15-minute CPU job.
 
     Attributes:
-        data_root: Where the synthetic benchmark is generated (or reused when identical).
+        data_root: Where the synthetic benchmark is generated (or reused when identical); by default the folder
+            that ``MMAVSSL_SYNTHETIC_ROOT`` names, else data/synthetic_av_bench. The job hands it to every step
+            in that variable, which the synthetic configs read.
         work_dir: Root of the job's work dirs and logs.
-        source_root: Where the pretraining source set is generated; None skips the source set and pretraining.
+        source_root: Where the pretraining source set is generated (by default ``MMAVSSL_SYNTHETIC_SOURCE_ROOT``,
+            else data/synthetic_av_source); None skips the source set and pretraining.
         pretrain_configs: Encoder name -> config that pretrains it on the source set (the synthetic stand-ins for
             the paper's AudioSet and ImageNet weights); each is one step, ``pretrain_<name>``.
         pretrained_keys: Encoder name -> config keys of the supervised config that receive that pretraining's
@@ -235,9 +238,10 @@ class MainJobConfig:
         extra_train_args: Extra ``tools/train.py`` arguments for every training step.
         python: Interpreter for the subprocesses.
     """
-    data_root: str = 'data/synthetic_av_bench'
+    data_root: str = field(default_factory=lambda: os.environ.get(DATA_ROOT_ENV, 'data/synthetic_av_bench'))
     work_dir: str = 'work_dirs/main_job'
-    source_root: Optional[str] = 'data/synthetic_av_source'
+    source_root: Optional[str] = field(
+        default_factory=lambda: os.environ.get(SOURCE_ROOT_ENV, 'data/synthetic_av_source'))
     pretrain_configs: Dict[str, str] = field(default_factory=lambda: {
         'audio': 'configs/synthetic/pretrain_source_audio.py', 'video': 'configs/synthetic/pretrain_source_video.py'})
     pretrained_keys: Dict[str, List[str]] = field(default_factory=lambda: {

@@ -360,7 +360,7 @@ def test_figure_step_runs_visualize_masks_with_the_trained_localizer(tmp_path: P
     assert f'--localizer-config {MainJobConfig().localizer_config}' in args
 
 
-def test_main_job_steps_read_the_job_data_roots(tmp_path: Path) -> None:
+def test_main_job_steps_read_the_job_data_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the synthetic configs read their folders from these variables, so --data-root reaches every step
     job = MainJob(MainJobConfig(data_root='sets/bench7', source_root='sets/source7'), tmp_path, echo=lambda _: None)
     lines: List[str] = []
@@ -369,3 +369,6 @@ def test_main_job_steps_read_the_job_data_roots(tmp_path: Path) -> None:
     assert lines == ['sets/bench7 sets/source7']
     assert DATA_ROOT_ENV in MainJob(MainJobConfig(source_root=None), tmp_path).env
     assert SOURCE_ROOT_ENV not in MainJob(MainJobConfig(source_root=None), tmp_path).env
+    # a job (or tools/analysis/train_localizer.py) without a root of its own keeps the one the caller set
+    monkeypatch.setenv(DATA_ROOT_ENV, 'sets/bench9')
+    assert MainJob(MainJobConfig(), tmp_path).env[DATA_ROOT_ENV] == 'sets/bench9'
