@@ -54,13 +54,16 @@ model = dict(
 #   unlabeled clips seen so far, those the teacher's audio head is most confident in, never below tau
 #   (ClassBalancedThreshold, mask_confidence='audio'). FlexMatch let through every pseudo label of a one-shot
 #   start, which is confident everywhere (the model above keeps it: the paper's method, asl_flexmatch_1shot.py);
-# - L_swap (SoundSwapAVRecognizer, gamma_swap 1): the fusion head names a kept clip's pseudo label from its frames
-#   and the sound of a rejected clip, so it follows the frames where the sound names nothing.
+# - L_swap (SoundSwapAVRecognizer, gamma_swap 1) with the video guard: the fusion head names a kept clip's pseudo
+#   label from its frames and the sound of a rejected clip, so it follows the frames where the sound names nothing;
+#   only for the kept clips whose teacher video head names the pseudo label too (swap_guard='video'), since
+#   unguarded it merged a class into another where the video head could not read the frames.
 # The video-only SVFormer rows keep FlexMatch: they have no audio head to rank by and no sound to swap.
-recipe = dict(type='SoundSwapAVRecognizer',
-              threshold=dict(_delete_=True, type='ClassBalancedThreshold', num_classes=_base_.num_classes,
-                             num_unlabeled=None, keep_ratio=0.5, p_cutoff=tau),
-              semi_train_cfg=dict(mask_confidence='audio'))
+selection = dict(type='SemiSupervisedAVRecognizer',
+                 threshold=dict(_delete_=True, type='ClassBalancedThreshold', num_classes=_base_.num_classes,
+                                num_unlabeled=None, keep_ratio=0.5, p_cutoff=tau),
+                 semi_train_cfg=dict(mask_confidence='audio'))
+recipe = dict(selection, type='SoundSwapAVRecognizer', swap_guard='video')
 # SVFormer's student (semi/svformer.py): the video ViT alone with a linear head on its CLS token.
 video_only = dict(audio_backbone=None, aux_loss_weight=0.0,
                   cls_head=dict(_delete_=True, type='LinearClsHead', num_classes=_base_.num_classes,

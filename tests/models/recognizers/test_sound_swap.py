@@ -112,7 +112,8 @@ def test_config_adds_the_term_to_the_class_balanced_variant():
     assert swap.type == 'SoundSwapAVRecognizer' and 'gamma_swap' not in swap  # the class default, 1
     assert balanced.type == 'SemiSupervisedAVRecognizer'
     swap.pop('type'), balanced.pop('type')
+    assert swap.pop('swap_guard') == 'video'
     assert swap == balanced  # the same method and selection, plus the one term
-    guarded = Config.fromfile(str(REPO_ROOT / 'configs' / 'synthetic' / 'asl_swap_guard_1shot.py')).model
-    assert guarded.pop('swap_guard') == 'video' and guarded.pop('type') == 'SoundSwapAVRecognizer'
-    assert guarded == swap
+    unguarded = Config.fromfile(str(REPO_ROOT / 'configs' / 'synthetic' / 'asl_swap_unguarded_1shot.py')).model
+    assert unguarded.pop('swap_guard') is None and unguarded.pop('type') == 'SoundSwapAVRecognizer'
+    assert unguarded == balanced
