@@ -64,7 +64,7 @@ class SoundSwapAVRecognizer(SemiSupervisedAVRecognizer):
         """
         losses = super().loss_unsup(feats_u, batch, pseudo)
         kept, rejected = self.swap_clips(batch, pseudo)
-        losses['loss_swap'] = self.gamma_swap * self.swap_loss(feats_u, batch, pseudo)
+        losses['loss_swap'] = self.gamma_swap * self._pair_loss(feats_u, kept, rejected, pseudo.labels)
         paired = kept.numel() if rejected.numel() else 0
         losses['swap_ratio'] = torch.tensor(paired / max(pseudo.labels.numel(), 1), device=pseudo.labels.device)
         return losses
@@ -98,10 +98,14 @@ class SoundSwapAVRecognizer(SemiSupervisedAVRecognizer):
         Returns:
             Scalar, attached to the student's graph (0 with a graph when no pair exists).
         """
+        return self._pair_loss(feats_u, *self.swap_clips(batch, pseudo), pseudo.labels)
+
+    def _pair_loss(self, feats_u: Dict[str, Optional[Tensor]], kept: Tensor, rejected: Tensor,
+                   labels: Tensor) -> Tensor:
+        """``L_swap`` over the given kept clips (labels (B_u,)), each with a rejected clip's sound drawn uniformly."""
         z_vid, z_aud = feats_u['video'], feats_u['audio']
-        kept, rejected = self.swap_clips(batch, pseudo)
         if kept.numel() == 0 or rejected.numel() == 0:
             return z_vid.sum() * 0.0
         partner = rejected[torch.randint(rejected.numel(), (kept.numel(), ), device=z_vid.device)]
         logits = self.student.classify({'video': z_vid[kept], 'audio': z_aud[partner]})
-        return F.cross_entropy(logits, pseudo.labels[kept], reduction='sum') / z_vid.shape[0]
+        return F.cross_entropy(logits, labels[kept], reduction='sum') / z_vid.shape[0]
